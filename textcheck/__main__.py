@@ -1,0 +1,3 @@
+from textcheck.cli import main
+
+main()

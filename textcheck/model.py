@@ -1,0 +1,199 @@
+"""Plain data shared by every stage of the pipeline.
+
+read (bytes -> Source) -> parse (Source -> Document) -> rules (Document -> Finding) -> render.
+
+Line numbers are 1-based and always refer to the lines of the decoded input text
+(``Source.text``): normalisation never adds or removes lines, so a line number shown to
+the user is the line they see in their editor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """Ordered severities. ``str`` so that JSON output is the plain name."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+    @property
+    def label(self) -> str:
+        return _LABEL[self.value]
+
+    @classmethod
+    def parse(cls, value: str | "Severity") -> "Severity":
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError as exc:  # pragma: no cover - message tested via CLI
+            raise ValueError(f"未知的严重程度：{value}（可选 error / warning / info）") from exc
+
+
+_RANK = {"info": 0, "warning": 1, "error": 2}
+_LABEL = {"info": "提示", "warning": "警告", "error": "错误"}
+
+
+@dataclass(frozen=True)
+class Related:
+    """The other place a finding points at (the first copy, last year's paragraph...)."""
+
+    line: int
+    end_line: int
+    text: str = ""
+    path: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one report. Serialised as-is to JSON (schema in docs/)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    suggestion: str
+    line: int | None = None
+    end_line: int | None = None
+    section: str | None = None
+    text: str = ""
+    path: str | None = None
+    related: tuple[Related, ...] = ()
+    confidence: float = 1.0
+    evidence: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["related"] = [asdict(r) for r in self.related]
+        d["evidence"] = {k: v for k, v in self.evidence}
+        return d
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path or "", self.line or 0, -self.severity.rank, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Decoded input: what a reader returns. Tables are tab-separated lines in ``text``."""
+
+    text: str
+    path: str
+    format: str  # txt, docx, pdf, html, stdin
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()  # reader remarks shown in verbose output (e.g. removed headers)
+
+
+class BlockKind(str, Enum):
+    HEADING = "heading"  # a line that is only a heading
+    PARAGRAPH = "paragraph"  # narrative prose (may start with an inline heading "(一)主动公开方面。...")
+    TABLE = "table"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, heading or table with its place in the original input.
+
+    ``text`` is the normalised text used for analysis (NFKC, Markdown removed, broken lines
+    re-joined); ``raw`` is the original text of the same lines, for display.
+    """
+
+    kind: BlockKind
+    text: str
+    raw: str
+    line: int
+    end_line: int
+    section: str | None = None  # canonical section key, e.g. "overview"
+    heading_level: int = 0  # 1: 一、 2: （一） 3: 1. ; 0 for non-headings
+    inline_heading: str = ""  # "(一)主动公开方面" when a paragraph opens with its own heading
+    subheading: str = ""  # nearest enclosing level-2 heading text (for subtopic evidence)
+    rows: tuple[tuple[str, ...], ...] = ()  # table cells, for TABLE blocks
+
+    @property
+    def is_narrative(self) -> bool:
+        return self.kind is BlockKind.PARAGRAPH
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # stable id: overview, active, requests, review, problems, other
+    title: str  # canonical Chinese name
+    heading: str  # heading text as written
+    line: int  # heading line
+    end_line: int  # last line of the section body
+    index: int  # 1..6 canonical order
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who issued the report and for which year, as read from the text."""
+
+    issuer: str | None = None
+    issuer_source: str | None = None  # title | opening | signature
+    issuer_line: int | None = None
+    year: int | None = None
+    year_source: str | None = None  # title | period | opening
+    year_line: int | None = None
+    signature_date: str | None = None  # ISO yyyy-mm-dd
+    signature_line: int | None = None
+    title: str | None = None
+    title_line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Source
+    lines: tuple[str, ...]  # original lines (decoded, no line terminators)
+    norm_lines: tuple[str, ...]  # normalised lines, same count
+    blocks: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    identity: Identity
+    section_headings: tuple[tuple[str, int, str], ...] = ()  # every (key, line, text) seen, duplicates included
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def narrative(self, section: str | None = None) -> list[Block]:
+        return [b for b in self.blocks if b.is_narrative and (section is None or b.section == section)]
+
+    def section(self, key: str) -> Section | None:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        return None
+
+    def excerpt(self, line: int, end_line: int | None = None, limit: int = 120) -> str:
+        end = end_line or line
+        text = "\n".join(x for x in self.lines[line - 1 : end] if x.strip())
+        return shorten(text, limit)
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class SubtopicStatus:
+    key: str
+    name: str
+    covered: bool
+    score: float
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
