@@ -1,0 +1,80 @@
+"""Plain-language text for drafters: findings grouped by section, with line numbers and fixes.
+
+Produces rich markup; the CLI prints it with colour on a TTY and plain otherwise.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+from textcheck.model import Finding, Severity
+from textcheck.parse import SECTIONS
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_ORDER = [title for _k, title in SECTIONS]
+
+
+def _section_rank(name: str | None) -> int:
+    if name is None:
+        return -1
+    return _ORDER.index(name) if name in _ORDER else len(_ORDER)
+
+
+def _finding_lines(f: Finding) -> list[str]:
+    where = f"第 {f.line} 行" if f.line and (not f.end_line or f.end_line == f.line) else (
+        f"第 {f.line}–{f.end_line} 行" if f.line else "全文"
+    )
+    sev = f"[{_STYLE[f.severity]}]{f.severity.label}[/]"
+    conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
+    out = [f"  {where}  {sev}  {escape(f.message)}{conf}  [dim]{f.rule}[/]"]
+    if f.text:
+        out.append(f"      原文：{escape(f.text)}")
+    for r in f.related:
+        place = f"{r.path} " if r.path and r.path != f.path else ""
+        span = f"第 {r.line} 行" if r.line == r.end_line else f"第 {r.line}–{r.end_line} 行"
+        out.append(f"      对照：{escape(place)}{span}" + (f"：{escape(r.text)}" if r.text else ""))
+    out.append(f"      建议：{escape(f.suggestion)}")
+    return out
+
+
+def render_result(result) -> str:
+    doc = result.document
+    ident = doc.identity
+    lines = [f"[bold]{escape(doc.path)}[/]"]
+    meta = []
+    if result.issuer and result.issuer.get("path"):
+        conf = result.issuer.get("confidence")
+        meta.append(f"发布机关：{escape(ident.issuer or result.issuer.get('name', ''))}（{escape(result.issuer['path'])}"
+                    + (f"，把握 {conf:.0%}" if isinstance(conf, (int, float)) and conf < 0.8 else "") + "）")
+    elif ident.issuer:
+        meta.append(f"发布机关：{escape(ident.issuer)}")
+    if ident.year:
+        meta.append(f"报告年度：{ident.year}")
+    if doc.source.encoding and doc.source.encoding not in ("utf-8", "ascii"):
+        meta.append(f"编码：{doc.source.encoding}")
+    if meta:
+        lines.append("  " + "；".join(meta))
+    if result.is_report and result.subtopics:
+        marks = []
+        for s in result.subtopics:
+            marks.append(f"[green]✓[/]{s.name}" if s.covered else f"[red]✗[/]{s.name}")
+        lines.append("  总体情况五个方面：" + "  ".join(marks))
+    if not result.findings:
+        lines.append("  [green]未发现问题。[/]")
+        return "\n".join(lines)
+    groups: dict[str | None, list[Finding]] = {}
+    for f in result.findings:
+        groups.setdefault(f.section, []).append(f)
+    for name in sorted(groups, key=_section_rank):
+        lines.append("")
+        lines.append(f" [bold]{escape(name) if name else '全文'}[/]")
+        for f in sorted(groups[name], key=lambda f: (f.line or 0, -f.severity.rank, f.rule)):
+            lines.extend(_finding_lines(f))
+    e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    lines.append("")
+    lines.append(f"  共 {len(result.findings)} 条：错误 {e}，警告 {w}，提示 {i}")
+    return "\n".join(lines)
+
+
+def render(results: list) -> str:
+    return "\n\n".join(render_result(r) for r in results) + "\n"

@@ -1,0 +1,52 @@
+"""其他需要报告的事项 must say whether 信息处理费 was collected."""
+
+from __future__ import annotations
+
+import re
+
+from textcheck.model import Document
+from textcheck.rules import Context, Hit, rule
+
+FEE = re.compile(r"信息处理费|处理费|(?:收取|收缴|计收|征收)[^。；;]{0,12}费|收费|费用")
+
+
+@rule(
+    "fee-statement-missing",
+    severity="warning",
+    summary="“其他需要报告的事项”未说明是否收取信息处理费",
+    category="content",
+)
+def fee_statement_missing(doc: Document, ctx: Context):
+    """What：规定“其他需要报告的事项”除其他事项外，还应报告收取信息处理费的情况。
+    只写“无”不能说明是否收费。
+
+    Why：《政府信息公开信息处理费管理办法》施行后，年度报告须公开收费情况。
+
+    Example：大章镇、资阳市报告此处只写“无” → 警告；攀枝花市写明“本机关未收取政府信息公开费用” → 通过。
+    """
+    sec = doc.section("other")
+    if sec is None:
+        return
+    paras = doc.narrative("other")
+    if any(FEE.search(b.text) for b in paras):
+        return
+    elsewhere = next((b for b in doc.narrative() if b.section != "other" and "信息处理费" in b.text), None)
+    body = next((b for b in paras), None)
+    line = body.line if body else sec.line
+    if elsewhere:
+        yield Hit(
+            message=f"收取信息处理费的情况写在了第 {elsewhere.line} 行，规定应在“其他需要报告的事项”中说明",
+            suggestion="在“六、其他需要报告的事项”中写明本年度是否收取信息处理费及金额。",
+            line=line,
+            end_line=body.end_line if body else sec.line,
+            section="other",
+            confidence=0.6,
+        )
+        return
+    yield Hit(
+        message="“其他需要报告的事项”没有说明是否收取信息处理费" + ("（只写了“无”）" if body and len(body.text) <= 3 else ""),
+        suggestion="写明收费情况，例如：“本年度本机关未收取政府信息公开信息处理费。”或写明收费笔数和金额。",
+        line=line,
+        end_line=body.end_line if body else sec.line,
+        section="other",
+    )
