@@ -16,20 +16,31 @@ def comparable(text: str) -> str:
     return _STRIP.sub("", text)
 
 
-def candidate_pairs(texts: list[str], min_cosine: float) -> list[tuple[int, int, float]]:
-    """Pairs (i < j) whose TF-IDF cosine on jieba words is at least ``min_cosine``."""
-    if len(texts) < 2:
-        return []
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], float]:
+    """Pairs (i < j) of ``texts`` whose similarity is at least ``min_score`` (0-100).
 
-    vec = TfidfVectorizer(tokenizer=cut, token_pattern=None, lowercase=False, norm="l2", sublinear_tf=True)
-    try:
-        matrix = vec.fit_transform(texts)
-    except ValueError:  # no tokens at all
-        return []
-    sims = (matrix @ matrix.T).tocoo()
-    out = [(int(i), int(j), float(v)) for i, j, v in zip(sims.row, sims.col, sims.data) if i < j and v >= min_cosine]
-    return sorted(out)
+    Two rapidfuzz scorers over all pairs (a report has at most a few hundred paragraphs, so the
+    exact all-pairs matrix costs milliseconds): ``ratio`` on characters (edits in place) and
+    ``token_sort_ratio`` on jieba words joined by spaces (the same sentences in another order).
+    The pair's score is the higher of the two.
+    """
+    if len(texts) < 2:
+        return {}
+    from rapidfuzz import fuzz, process
+
+    chars = [comparable(t) for t in texts]
+    words = [" ".join(w for w in cut(t) if comparable(w)) for t in texts]
+    out: dict[tuple[int, int], float] = {}
+    for scorer, items in ((fuzz.ratio, chars), (fuzz.token_sort_ratio, words)):
+        matrix = process.cdist(items, items, scorer=scorer, score_cutoff=min_score, workers=1)
+        n = len(items)
+        for i in range(n):
+            row = matrix[i]
+            for j in range(i + 1, n):
+                v = float(row[j])
+                if v >= min_score and v > out.get((i, j), 0.0):
+                    out[(i, j)] = v
+    return out
 
 
 @rule(
@@ -37,19 +48,17 @@ def candidate_pairs(texts: list[str], min_cosine: float) -> list[tuple[int, int,
     severity="error",
     summary="同一段文字在报告中出现两次（完全相同为错误，基本相同为警告）",
     category="duplication",
-    options={"min_chars": 20, "near_threshold": 85, "candidate_cosine": 0.5},
+    options={"min_chars": 20, "near_threshold": 85},
 )
 def duplicate_paragraph(doc: Document, ctx: Context):
-    """What：找出报告内重复的正文段落（不含标题和表格）。先用结巴分词加 TF-IDF 余弦相似度找候选段落对，
-    再用 rapidfuzz 计算字符级相似度：完全相同（忽略空白和标点）为错误，相似度不低于 near_threshold
-    （默认 85%）为警告。后出现的段落指向第一次出现的位置。
+    """What：找出报告内重复的正文段落（不含标题和表格）。用 rapidfuzz 对所有段落两两打分：字符相似度
+    （原地改了几个字）和结巴分词后的词序无关相似度（句子换了顺序），取高者。完全相同（忽略空白和标点）
+    为错误，相似度不低于 near_threshold（默认 85%）为警告。后出现的段落指向第一次出现的位置。
 
     Why：整段重复粘贴是“内容雷同”最直接的表现。
 
     Example：大章镇报告第 33–55 行把（一）至（四）的内容又粘贴了一遍。
     """
-    from rapidfuzz import fuzz
-
     min_chars = int(ctx.options["min_chars"])
     near = float(ctx.options["near_threshold"])
     paras: list[Block] = [b for b in doc.narrative() if len(comparable(b.text)) >= min_chars]
@@ -61,11 +70,11 @@ def duplicate_paragraph(doc: Document, ctx: Context):
             first_copy[idx] = (seen[key], 100.0)
         else:
             seen[key] = idx
-    for i, j, _cos in candidate_pairs([b.text for b in paras], float(ctx.options["candidate_cosine"])):
+    for (i, j), score in sorted(similar_pairs([b.text for b in paras], near).items()):
         if j in first_copy and first_copy[j][1] >= 100.0:
             continue
-        score = fuzz.ratio(keys[i], keys[j])
-        if score >= near and (j not in first_copy or score > first_copy[j][1]):
+        score = round(score, 1)
+        if j not in first_copy or score > first_copy[j][1]:
             root = first_copy.get(i, (i, 100.0))[0] if i in first_copy and first_copy[i][1] >= 100.0 else i
             first_copy[j] = (root, round(score, 1))
     for j in sorted(first_copy):
