@@ -1,0 +1,27 @@
+"""Every registered rule has tests that make it fire and tests where it must stay silent."""
+
+import re
+from pathlib import Path
+
+from textcheck.rules import all_rules
+
+TESTS = Path(__file__).resolve().parent
+
+
+def test_every_rule_has_fire_and_silent_tests():
+    names = set()
+    for f in TESTS.glob("test_*.py"):
+        names.update(re.findall(r"def (test_\w+)\(", f.read_text(encoding="utf-8")))
+    missing = []
+    for spec in all_rules():
+        stem = "test_" + spec.id.replace("-", "_")
+        for kind in ("fires", "silent"):
+            if not any(n.startswith(f"{stem}_{kind}") for n in names):
+                missing.append(f"{stem}_{kind}*")
+    assert not missing, "rules without spec tests: " + ", ".join(missing)
+
+
+def test_rule_ids_are_stable_kebab_case_and_documented():
+    for spec in all_rules():
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", spec.id)
+        assert spec.summary and spec.doc and "What" in spec.doc, spec.id
