@@ -23,6 +23,7 @@ RULE_MODULES = (
     "textcheck.rules.subtopics",
     "textcheck.rules.duplicates",
     "textcheck.rules.fee",
+    "textcheck.rules.identity",
 )
 
 
