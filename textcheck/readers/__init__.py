@@ -211,7 +211,7 @@ def _zip_kind(data: bytes, path: str, suffix: str) -> str:
         return "unsupported:" + UNSUPPORTED[".ofd"]
     if suffix.lower() in (".docx", ".docm", ".dotx"):
         return "corrupt:docx"
-    return "unsupported:" + UNSUPPORTED[".zip"]
+    return "unsupported:" + UNSUPPORTED.get(suffix.lower(), UNSUPPORTED[".zip"])
 
 
 _CORRUPT = {

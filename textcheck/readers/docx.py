@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from textcheck.errors import InputError
 from textcheck.model import Source
@@ -66,8 +67,8 @@ def check_zip(data: bytes, *, path: str) -> None:
                             raise InputError(MSG_BOMB.format(why=f"解压后超过 {MAX_UNCOMPRESSED // 1048576} MB"), path=path)
             except InputError:
                 raise
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-                # RuntimeError: encrypted member; NotImplementedError: unknown compression
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+                # zlib.error: damaged data; RuntimeError: encrypted member; NotImplementedError: unknown compression
                 raise InputError(MSG_CORRUPT, path=path) from exc
 
 
