@@ -191,6 +191,10 @@ def demo(
     c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    全部规则：[bold]textcheck rules[/]")
 
 
+from textcheck.cli_batch import batch as _batch; app.command("batch")(_batch)  # noqa: E402
+from textcheck.cli_compare import compare as _compare; app.command("compare")(_compare)  # noqa: E402
+
+
 def main() -> None:
     try:
         app()

@@ -23,7 +23,10 @@ RULE_MODULES = (
     "textcheck.rules.subtopics",
     "textcheck.rules.duplicates",
     "textcheck.rules.fee",
+    "textcheck.rules.tables",
     "textcheck.rules.identity",
+    "textcheck.rules.batch",
+    "textcheck.rules.compare",
 )
 
 
