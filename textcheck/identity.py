@@ -98,9 +98,16 @@ def _relative(name: str, mentions: Counter, source: str, g: Gazetteer) -> dict |
 def _pick(g: Gazetteer, cands: list[str], mentions: Counter, *, name: str, source: str, base: float, total: int, by_self: bool = False) -> dict:
     """Choose among same-named units by how much of each one's chain of superiors the text names."""
 
+    mentioned_parent = {m: g.parent(m) for m in mentions if mentions[m] > 0}
+
     def score(code: str) -> float:
+        # superiors named in the text count most; named neighbours (units with the same parent)
+        # count a little: a township report names the other townships of its county
         anc = g.ancestors(code)
         s = sum(1.0 + min(mentions.get(a, 0.0), 3.0) / 10 for a in anc if mentions.get(a, 0.0) > 0)
+        parent = anc[0] if anc else None
+        neighbours = sum(1 for m, p in mentioned_parent.items() if p == parent and m != code)
+        s += 0.4 * min(neighbours, 2)
         if by_self:
             s += mentions.get(code, 0.0)
         return s
@@ -116,6 +123,8 @@ def _pick(g: Gazetteer, cands: list[str], mentions: Counter, *, name: str, sourc
         return out
     second = scored[1][0] if len(scored) > 1 else 0.0
     conf = base * (0.9 if best_score - second >= 1 else 0.75)
+    if best_score < 1:  # decided by neighbours only, no superior named
+        conf = base * 0.7
     return _result(g, best, text=name, source=source, confidence=round(conf, 3), candidates=total)
 
 

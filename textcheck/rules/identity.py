@@ -266,7 +266,7 @@ _PERIOD_ANY = re.compile(_Y + r"\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|—|-|~)
 _OPENING = re.compile(r"(?:现公布|公布|编制|发布)\s*" + _Y + r"\s*年度?")
 _SENTENCE_YEAR = re.compile(r"(?:^|[。；！？;!?])\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是)?\s*" + _Y + r"\s*年度?\s*(?:[,，]|全年|以来|我|本机关|本单位|共)")
 _CURRENT = re.compile(r"本年度|本年|全年|今年")
-_EXCLUDE = re.compile(r"上年|去年|上一年|上年度|同比|相比|比较|较上|以来|截至|截止|至今|创刊|计划|拟|下一步|明年|今后|预计|将于|将在|自.{0,8}起|之前|此前|历年")
+_EXCLUDE = re.compile(r"上年|去年|上一年|上年度|结转|同比|相比|比较|较上|以来|截至|截止|至今|创刊|计划|拟|下一步|明年|今后|预计|将于|将在|自.{0,8}起|之前|此前|历年")
 _NOT_NARRATIVE_YEAR = re.compile(r"《[^》]*$|〔\s*$|\[\s*$|（\s*$")
 
 
@@ -329,7 +329,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
             suggestion=f"将“{found}年”改为“{year}年”，并核对该处内容与数据是否为{year}年度的情况。",
             line=line,
             end_line=line,
-            text=shorten(doc.norm_lines[line - 1], 120),
+            text=shorten(doc.lines[line - 1].strip(), 120),
             section=block.section if block else None,
             confidence=conf,
             severity=sev,
@@ -338,7 +338,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
 
     # title vs opening ("现公布2020年…年度报告")
     for b in doc.blocks[:6]:
-        if b.kind is not BlockKind.PARAGRAPH or "年度报告" not in b.text:
+        if b.kind is not BlockKind.PARAGRAPH or "年度报告" not in b.text or b.line == idt.title_line:
             continue
         for m in _OPENING.finditer(b.text):
             y = int(m.group(1))
@@ -389,7 +389,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                 suggestion=f"核对落款日期（应为{year + 1}年）或报告年度是否写错。",
                 line=idt.signature_line,
                 end_line=idt.signature_line,
-                text=shorten(doc.norm_lines[idt.signature_line - 1], 120),
+                text=shorten(doc.lines[idt.signature_line - 1].strip(), 120),
                 section=block.section if block else None,
                 confidence=0.9,
                 evidence={"report_year": year, "signature_date": idt.signature_date},
@@ -404,7 +404,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                     suggestion=f"年度报告应在{dl}前公布（《中华人民共和国政府信息公开条例》第四十九条）；请核对落款日期或报告年度。",
                     line=idt.signature_line,
                     end_line=idt.signature_line,
-                    text=shorten(doc.norm_lines[idt.signature_line - 1], 120),
+                    text=shorten(doc.lines[idt.signature_line - 1].strip(), 120),
                     section=block.section if block else None,
                     confidence=0.7,
                     severity=Severity.WARNING,
