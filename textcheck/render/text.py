@@ -37,6 +37,17 @@ def _finding_lines(f: Finding) -> list[str]:
     return out
 
 
+def _subtopic_evidence(status) -> str:
+    if not status.evidence:
+        return "[dim]未找到相关小标题或用词[/]"
+    parts = []
+    for e in status.evidence[:2]:
+        where = f"第 {e['line']} 行" if e["line"] == e["end_line"] else f"第 {e['line']}–{e['end_line']} 行"
+        terms = "、".join(e["terms"][:4])
+        parts.append(f"{where}（{escape(terms)}）")
+    return "[dim]" + "；".join(parts) + "[/]"
+
+
 def render_result(result) -> str:
     doc = result.document
     ident = doc.identity
@@ -55,10 +66,11 @@ def render_result(result) -> str:
     if meta:
         lines.append("  " + "；".join(meta))
     if result.is_report and result.subtopics:
-        marks = []
+        lines.append("  总体情况五个方面：")
+        width = max(len(s.name) for s in result.subtopics)
         for s in result.subtopics:
-            marks.append(f"[green]✓[/]{s.name}" if s.covered else f"[red]✗[/]{s.name}")
-        lines.append("  总体情况五个方面：" + "  ".join(marks))
+            lines.append(f"    {'[green]✓[/]' if s.covered else '[red]✗[/]'} {s.name}{'　' * (width - len(s.name))}  "
+                         + _subtopic_evidence(s))
     if not result.findings:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)
