@@ -1,0 +1,58 @@
+"""``textcheck compare OLD NEW``. Heavy imports happen inside the command, not at import time."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from textcheck.cli import FailOn, console, fail, load_config_or_exit, write_output
+from textcheck.errors import TextcheckError
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def compare(
+    old: str = typer.Argument(..., help="上年的报告（.txt .docx .pdf .html）"),
+    new: str = typer.Argument(..., help="本年的报告（.txt .docx .pdf .html）"),
+    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="输出格式：text、json 或 html"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕（html 格式建议使用）"),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML）"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 error）"),
+    max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
+) -> None:
+    """对照上年和本年的年度报告：逐部分计算沿用上年文字的比例，列出照搬的段落、未更新的数字和年份。"""
+    cfg = load_config_or_exit(config)
+    effective = fail_on or FailOn(cfg.fail_on.value if cfg.fail_on else "error")
+    from textcheck.compare import compare_paths
+
+    try:
+        result = compare_paths(old, new, cfg, max_bytes=int(max_size * 1024 * 1024))
+    except TextcheckError as exc:
+        fail(str(exc))
+    if format is CompareFormat.json:
+        from textcheck.render.json import dumps
+
+        write_output(output, dumps(result.to_dict()), markup=False, color=color)
+    elif format is CompareFormat.html:
+        from textcheck.render.compare_html import render
+
+        write_output(output, render(result), markup=False, color=color)
+        if output is not None:
+            from rich.markup import escape
+
+            console(stderr=True).print(f"已写入 {escape(str(output))}")
+    else:
+        from textcheck.render.compare_text import render
+
+        write_output(output, render(result), markup=True, color=color)
+    from textcheck.cli import exit_code_for
+
+    raise typer.Exit(exit_code_for([result], effective))
