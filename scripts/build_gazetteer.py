@@ -128,6 +128,8 @@ def is_common_word(stem: str, level: str, words: dict[str, tuple[int, str]]) -> 
     if stem not in words:
         return False
     freq, tag = words[stem]
+    if level == "county" and freq >= 800:  # 太平, 平原, 中原, 江南, 古城: words first, places second
+        return True
     if tag in PLACE_TAGS:
         return False
     if level == "city":
