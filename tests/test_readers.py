@@ -523,3 +523,36 @@ def test_seed_same_sections_and_findings_in_every_format(seed_in_all_formats, na
     # narrative text is identical after normalisation in every format
     assert [b.text for b in res.document.narrative()] == [b.text for b in ref.document.narrative()]
     json.dumps(res.to_dict(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("line", ["- 3 -", "—3—", "－ 12 －", "第3页", "第 3 页 共 9 页", "3/9", "7", "Page 2 of 5", "共9页 第3页"])
+def test_pdf_page_number_patterns(line):
+    from textcheck.readers.pdf import _PAGE_NO
+
+    assert _PAGE_NO.match(line.replace(" ", ""))
+
+
+@pytest.mark.parametrize("line", ["第三部分", "2021年", "一、总体情况", "3.5万元"])
+def test_pdf_page_number_pattern_spares_text(line):
+    from textcheck.readers.pdf import _PAGE_NO
+
+    assert not _PAGE_NO.match(line.replace(" ", ""))
+
+
+def test_cli_reads_standard_input():
+    import subprocess
+
+    ok = subprocess.run([sys.executable, "-m", "textcheck", "check", "-"], input=SEED.read_text(encoding="utf-8").encode("gbk"), capture_output=True, cwd=ROOT, timeout=60)
+    assert ok.returncode in (0, 1), ok.stderr.decode("utf-8", "replace")
+    empty = subprocess.run([sys.executable, "-m", "textcheck", "check", "-"], input=b"", capture_output=True, cwd=ROOT, timeout=60)
+    assert empty.returncode == 2
+    assert "错误：-：文件是空的" in empty.stderr.decode("utf-8").replace("\n", "")
+
+
+def test_pdf_table_rows_in_bottom_margin_are_not_page_numbers(tmp_path):
+    # a 3-column table of zeros long enough to reach the bottom margin of several pages
+    rows = ["信息内容\t本年新收\t上年结转"] + [f"第{i}项\t0\t0" if i % 5 else "0\t0\t0" for i in range(1, 160)]
+    src = read_path(write_pdf(["某某县2021年政府信息公开工作年度报告"] + rows, tmp_path / "t.pdf", fs=10))
+    out = src.text.splitlines()
+    assert out.count("0\t0\t0") == sum(1 for r in rows if r == "0\t0\t0")
+    assert sum(1 for x in out if x.startswith("第") and x.endswith("\t0\t0")) == sum(1 for r in rows if r.startswith("第"))

@@ -171,15 +171,24 @@ def _remove_furniture(pages: list[list[_Line]], heights: list[float]) -> tuple[l
             ln = lines[idx]
             if ln.top >= h * 0.88 or ln.bottom <= h * 0.12:
                 margin_lines.append((p, idx))
+    def key(ln: _Line) -> str:
+        # digits are ignored in one-piece lines ("报告 第3页"); a multi-cell line (table row or a
+        # left/right header) must repeat exactly, so "第1项 0 0" and "第6项 0 0" stay distinct rows
+        return _key(ln.text) if len(ln.segments) == 1 else "\t".join(s[2] for s in ln.segments)
+
     counts: dict[str, set[int]] = {}
     for p, idx in margin_lines:
-        counts.setdefault(_key(pages[p][idx].text), set()).add(p)
+        counts.setdefault(key(pages[p][idx]), set()).add(p)
     n_pages = len(pages)
     need = 2 if n_pages <= 3 else max(2, int(0.4 * n_pages))
     drop = set()
     for p, idx in set(margin_lines):
-        t = pages[p][idx].text.strip()
-        if _PAGE_NO.match(t.replace(" ", "")) or (n_pages >= 2 and len(counts[_key(t)]) >= need):
+        ln = pages[p][idx]
+        t = ln.text.strip()
+        single = len(ln.segments) == 1
+        # a row of numbers in a table ("0 0 0") is neither a page number nor a running footer
+        wordy = bool(re.search(r"[^\d\s.,%/\-—–－]", t))
+        if (single and _PAGE_NO.match(t.replace(" ", ""))) or (wordy and n_pages >= 2 and len(counts[key(ln)]) >= need):
             drop.add((p, idx))
     out = [[ln for i, ln in enumerate(lines) if (p, i) not in drop] for p, lines in enumerate(pages)]
     return out, len(drop)
