@@ -623,6 +623,7 @@ SCORE_WEIGHTS: dict[str, float] = {
     "copying": 10,
     "other_error": 2,  # points off per error of a rule not covered above
     "other_warning": 1,  # points off per warning of a rule not covered above
+    "other_max": 20,  # at most this many points off for those
 }
 SCORE_LABEL = {
     "structure": "结构完整",
@@ -683,7 +684,7 @@ def score(result: dict[str, Any], narrative_chars: int, copy_ratio: float, weigh
              and categories.get(f["rule"]) not in _IDENTITY_CATEGORIES]
     penalty = sum(weights["other_error"] if f["severity"] == "error" else weights["other_warning"] if f["severity"] == "warning" else 0
                   for f in other)
-    parts["other"] = -round(float(penalty), 1)
+    parts["other"] = -round(float(min(penalty, weights["other_max"])), 1)
     total = max(0.0, min(100.0, sum(parts.values())))
     return round(total, 1), parts
 

@@ -1,0 +1,175 @@
+"""Synthetic batches for tests and benchmarks, derived at run time from the shipped seed reports.
+
+Each generated report keeps the layout of one seed (headings, tables) and replaces every narrative
+paragraph with sentences drawn from all seeds' paragraphs of the same section, reordered, with
+numbers changed and the issuer's place name swapped. A few paragraphs are planted on purpose in
+the reports of a small group of different issuers ("copies"), with the copier's own name put in.
+Nothing generated is committed to the repository.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEEDS = ("001_8442b5afd2c71afd.txt", "003_c09c82378b8e7991.txt", "004_b4d69b5948b33890.txt")
+# place names of the seeds, replaced by the generated issuer's place (longest first)
+_SEED_PLACES = ("资阳市", "攀枝花市", "大章镇", "纸房镇", "资阳", "攀枝花")
+_SENT = re.compile(r"[^。；;！？]+[。；;！？]?")
+_NUM = re.compile(r"(?<![\d年])\d{1,4}(?![\d年月日])")
+
+# invented-looking fallback names when the gazetteer is not available
+_FALLBACK_STEMS = ("青禾", "石泉", "云岭", "白鹭", "清溪", "柳塘", "金沙", "红枫", "松林", "桐梓",
+                   "平坝", "双河", "望江", "凤鸣", "龙潭", "梨园", "竹溪", "安宁", "兴隆", "临川")
+_DEPARTMENTS = ("教育局", "民政局", "财政局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局",
+                "农业农村局", "水利局", "卫生健康委员会", "市场监督管理局", "医疗保障局")
+
+
+@dataclass
+class Generated:
+    paths: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+    planted: list[list[str]] = field(default_factory=list)  # groups of paths sharing a planted paragraph
+
+
+def _seed_docs():
+    from textcheck.parse import parse
+    from textcheck.readers import read_path
+    from textcheck.resources import corpus_path
+
+    return [parse(read_path(str(corpus_path("samples", s)))) for s in SEEDS]
+
+
+def _names(rng: random.Random, n: int) -> list[tuple[str, str]]:
+    """n distinct (place, issuer) pairs: township governments, county offices and departments."""
+    places: list[tuple[str, str]] = []
+    try:
+        from textcheck.gazetteer import gazetteer
+
+        units = [u for u in gazetteer().units.values() if u.level in ("township", "county") and len(u.name) >= 3]
+        units.sort(key=lambda u: u.code)
+        rng.shuffle(units)
+        for u in units[: n * 2]:
+            places.append((u.name, u.level))
+    except Exception:  # noqa: BLE001 - any gazetteer trouble: use invented names
+        places = []
+    k = 0
+    while len(places) < n * 2:
+        stem = _FALLBACK_STEMS[k % len(_FALLBACK_STEMS)] + ("" if k < len(_FALLBACK_STEMS) else str(k // len(_FALLBACK_STEMS)))
+        places.append((stem + ("镇" if k % 2 else "县"), "township" if k % 2 else "county"))
+        k += 1
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for place, level in places:
+        r = rng.random()
+        if level == "township":
+            issuer = place + ("人民政府" if place.endswith(("镇", "乡")) else "办事处" if not place.endswith("办事处") else "")
+        elif r < 0.4:
+            issuer = place + "人民政府办公室"
+        else:
+            issuer = place + rng.choice(_DEPARTMENTS)
+        if issuer in seen:
+            continue
+        seen.add(issuer)
+        out.append((place, issuer))
+        if len(out) == n:
+            break
+    return out
+
+
+def _pools(docs) -> dict[str | None, list[str]]:
+    pools: dict[str | None, list[str]] = {}
+    for d in docs:
+        for b in d.narrative():
+            if b.section is None:
+                continue
+            body = b.text[len(b.inline_heading):].lstrip("。.,， ") if b.inline_heading else b.text
+            for s in _SENT.findall(body):
+                s = s.strip()
+                if len(s) >= 12:
+                    pools.setdefault(b.section, []).append(s)
+    for k in pools:
+        pools[k] = sorted(set(pools[k]))
+    return pools
+
+
+def _renumber(text: str, rng: random.Random) -> str:
+    return _NUM.sub(lambda m: str(max(0, int(m.group()) + rng.randint(-3, 9))), text)
+
+
+def _swap_places(text: str, place: str) -> str:
+    for p in _SEED_PLACES:
+        text = text.replace(p, place)
+    return text
+
+
+def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = None,
+             group_size: tuple[int, int] = (2, 4)) -> Generated:
+    """Write ``n`` reports ``outdir/gen_00001.txt`` ...; plant ``groups`` copy groups (default n//20)."""
+    rng = random.Random(seed)
+    docs = _seed_docs()
+    pools = _pools(docs)
+    names = _names(rng, n)
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    gen = Generated()
+    bodies: list[list[str]] = []
+    para_slots: list[list[int]] = []  # per report: indices into its lines of generated paragraphs
+    for k in range(n):
+        place, issuer = names[k]
+        doc = docs[k % len(docs)]
+        lines = list(doc.lines)
+        slots = []
+        for b in doc.blocks:
+            if b.kind.value == "table":  # kept as is: changed numbers would unbalance the tables
+                continue
+            if b.kind.value != "paragraph":
+                lines[b.line - 1] = _swap_places(lines[b.line - 1], place)
+                continue
+            if b.section is None or b.section not in pools or len(b.text) < 40:
+                lines[b.line - 1] = _swap_places(doc.lines[b.line - 1], place) if b.line == b.end_line else lines[b.line - 1]
+                for ln in range(b.line, b.end_line + 1):
+                    lines[ln - 1] = _swap_places(lines[ln - 1], place)
+                continue
+            pool = pools[b.section]
+            count = max(3, min(7, len(_SENT.findall(b.text))))
+            sents = rng.sample(pool, min(count, len(pool)))
+            head = (b.inline_heading + "。") if b.inline_heading else ""
+            text = _swap_places(_renumber(head + "".join(sents), rng), place)
+            lines[b.line - 1] = text
+            for ln in range(b.line + 1, b.end_line + 1):
+                lines[ln - 1] = ""
+            slots.append(b.line - 1)
+        # the issuer on the first line, so identity is read from the title
+        lines.insert(0, f"{issuer}{doc.identity.year or 2021}年政府信息公开工作年度报告")
+        bodies.append(lines)
+        para_slots.append([s + 1 for s in slots])
+        gen.issuers.append(issuer)
+    # planted copies: a paragraph of one report pasted into 1-3 reports of other issuers
+    n_groups = n // 20 if groups is None else groups
+    order = list(range(n))
+    rng.shuffle(order)
+    pos = 0
+    for _ in range(n_groups):
+        size = rng.randint(*group_size)
+        if pos + size > n:
+            break
+        members = order[pos : pos + size]
+        pos += size
+        src = members[0]
+        slot = rng.choice(para_slots[src])
+        text = bodies[src][slot]
+        src_place = names[src][0]
+        for m in members[1:]:
+            target = rng.choice(para_slots[m])
+            copied = text.replace(src_place, names[m][0])
+            bodies[m][target] = copied
+        gen.planted.append(sorted(f"gen_{i + 1:05d}.txt" for i in members))
+    for k in range(n):
+        p = out / f"gen_{k + 1:05d}.txt"
+        p.write_text("\n".join(bodies[k]) + "\n", encoding="utf-8")
+        gen.paths.append(str(p))
+    gen.planted = [[str(out / name) for name in g] for g in gen.planted]
+    return gen
