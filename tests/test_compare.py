@@ -49,6 +49,17 @@ def _edit(lines: dict[int, str]) -> str:
 # --------------------------------------------------------------------------- the known edits
 
 
+def test_stale_number_fires_on_unchanged_figure(fixture_result):
+    f = next(f for f in fixture_result.findings if f.rule == "stale-number")
+    assert f.line == 6 and "2.8万" in f.message + f.text + str(dict(f.evidence))
+    assert f.related and f.related[0].path
+
+
+def test_problems_carryover_fires_when_problems_kept(fixture_result):
+    f = next(f for f in fixture_result.findings if f.rule == "problems-carryover")
+    assert f.severity.value == "error" and (f.line, f.end_line) == (344, 345)
+
+
 def test_fixture_reports_exactly_the_known_edits(fixture_result):
     r = fixture_result
     got = sorted((f.rule, f.line) for f in r.findings)
@@ -66,7 +77,7 @@ def test_fixture_reports_exactly_the_known_edits(fixture_result):
     assert not r.notices
 
 
-def test_carryover_paragraph_shows_what_changed(fixture_result):
+def test_carryover_paragraph_fires_and_shows_what_changed(fixture_result):
     f = next(f for f in fixture_result.findings if f.rule == "carryover-paragraph" and f.line == 5)
     ev = dict(f.evidence)
     assert "19件→6件" in ev["changes"]
