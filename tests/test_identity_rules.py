@@ -79,7 +79,7 @@ def test_relative_department_name():
 # --------------------------------------------------------------------------- name-mismatch
 
 
-def test_seed_003_names_sibling_as_author():
+def test_name_mismatch_fires_on_seed_003_sibling_as_author():
     hits = run(seed("003"), "name-mismatch")
     assert len(hits) == 1
     h = hits[0]
@@ -96,7 +96,7 @@ def test_seed_003_names_sibling_as_author():
 
 
 @pytest.mark.parametrize("prefix", ["001", "004"])
-def test_good_seeds_are_silent(prefix):
+def test_name_mismatch_silent_and_year_mismatch_silent_on_good_seeds(prefix):
     assert run(seed(prefix), "name-mismatch") == []
     assert run(seed(prefix), "year-mismatch") == []
 
@@ -126,7 +126,7 @@ TEMPLATE = "{issuer}人民政府2021年政府信息公开工作年度报告\n\n�
         ("大章镇", "主动融入中原城市群建设。联系地址：河南省洛阳市嵩县大章镇政府院内。"),
     ],
 )
-def test_legitimate_mentions_are_silent(issuer, body):
+def test_name_mismatch_silent_on_legitimate_mentions(issuer, body):
     assert run(TEMPLATE.format(issuer=issuer, body=body), "name-mismatch") == []
 
 
@@ -138,7 +138,7 @@ def test_legitimate_mentions_are_silent(issuer, body):
         ("2021年，纸房镇人民政府高度重视政务公开工作。", "subject"),
     ],
 )
-def test_author_positions_fire(body, kind):
+def test_name_mismatch_fires_in_author_positions(body, kind):
     hits = run(TEMPLATE.format(issuer="大章镇", body=body), "name-mismatch")
     assert [h.evidence["name"] for h in hits] == ["纸房镇"]
     assert hits[0].evidence["author_positions"][0][1] == kind
@@ -173,7 +173,7 @@ def test_no_issuer_no_finding():
 # --------------------------------------------------------------------------- year-mismatch
 
 
-def test_year_signature_deadlines():
+def test_year_mismatch_fires_on_late_signature_deadlines():
     base = "大章镇人民政府2021年政府信息公开工作年度报告\n\n2021年，大章镇推进政务公开。\n\n大章镇人民政府\n{date}\n"
     assert run(base.format(date="2022年1月24日"), "year-mismatch") == []
     late = run(base.format(date="2022年2月10日"), "year-mismatch")
@@ -182,7 +182,7 @@ def test_year_signature_deadlines():
     assert len(early) == 1 and early[0].severity is None  # the rule's default: error
 
 
-def test_year_traps_are_silent():
+def test_year_mismatch_silent_on_year_traps():
     text = (
         "大章镇人民政府2021年政府信息公开工作年度报告\n\n"
         "本报告统计期限为2021年1月1日至2021年12月31日。\n\n"
@@ -192,7 +192,7 @@ def test_year_traps_are_silent():
     assert run(text, "year-mismatch") == []
 
 
-def test_last_year_in_current_year_sentence_fires():
+def test_year_mismatch_fires_on_last_year_in_current_year_sentence():
     text = "大章镇人民政府2021年政府信息公开工作年度报告\n\n2020年，大章镇认真推进政务公开工作。\n"
     hits = run(text, "year-mismatch")
     assert [(h.line, h.evidence["found_year"]) for h in hits] == [(3, 2020)]
