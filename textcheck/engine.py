@@ -112,7 +112,9 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
 
         ctx = Context(options={}, config=config, memo=memo)
         subtopics = subtopic_status(doc, ctx)
-        issuer = _resolve_issuer(doc, ctx)
+        from textcheck.identity import resolve_issuer
+
+        issuer = resolve_issuer(doc, ctx)
     stats = {
         "lines": len(doc.lines),
         "characters": sum(len(x) for x in doc.lines),
@@ -120,14 +122,6 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
         "tables": sum(1 for b in doc.blocks if b.kind.value == "table"),
     }
     return CheckResult(document=doc, findings=findings, subtopics=subtopics, issuer=issuer, is_report=is_report, stats=stats)
-
-
-def _resolve_issuer(doc: Document, ctx: Context) -> dict[str, Any] | None:
-    try:
-        from textcheck.identity import resolve_issuer
-    except ImportError:  # the gazetteer-based resolver is optional during development
-        return None
-    return resolve_issuer(doc, ctx)
 
 
 def check_source(source: Source, config: Config | None = None) -> CheckResult:
