@@ -31,9 +31,9 @@ from textcheck import __version__
 from textcheck.config import Config
 from textcheck.errors import ConfigError, InputError, TextcheckError
 
-ALGO_VERSION = "batch-1"
+ALGO_VERSION = "batch-1"  # bump when signatures or paragraph extraction change
 NUM_PERM = 128
-BANDS, ROWS = 32, 4  # 32 bands x 4 rows: LSH threshold ~ (1/32)^(1/4) = 0.42 Jaccard
+BANDS, ROWS = 25, 5  # 25 bands x 5 rows (125 of the 128 values): LSH threshold ~ (1/25)^(1/5) = 0.53 Jaccard
 SHINGLE = 3
 
 READ_SUFFIXES = (".txt", ".text", ".docx", ".docm", ".dotx", ".pdf", ".html", ".htm", ".shtml", ".xhtml")
@@ -431,6 +431,7 @@ class CrossMatch:
     template_paragraphs: int = 0
     paragraphs: int = 0
     candidates: int = 0
+    skipped_buckets: int = 0
     verified_pairs: set[tuple[int, int]] = field(default_factory=set)  # global para ids, found pairs
     para_ids: list[tuple[int, int]] = field(default_factory=list)  # global id -> (rec, para)
 
@@ -485,36 +486,46 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
     edges: dict[tuple[int, int], float] = {}
     if nu > 1:
         sig = np.stack([sig_rows[m[0]] for m in members]).astype(np.uint32)
-        cand: set[tuple[int, int]] = set()
+        lengths = np.fromiter((len(t) for t in utext), dtype=np.int64, count=nu)
+        keys_all = []
         for band in range(BANDS):
             part = np.ascontiguousarray(sig[:, band * ROWS : (band + 1) * ROWS])
             keys = part.view(np.dtype((np.void, 4 * ROWS))).ravel()
             _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
             inv = inv.ravel()
-            multi = np.nonzero(counts[inv] > 1)[0]
+            size = counts[inv]
+            crowded_rows = size > crowd  # common phrasing; true copies share other, smaller buckets
+            cm.skipped_buckets += int(np.count_nonzero(counts > crowd))
+            multi = np.nonzero((size > 1) & ~crowded_rows)[0]
             if len(multi) == 0:
                 continue
             order = multi[np.argsort(inv[multi], kind="stable")]
-            bounds = np.nonzero(np.diff(inv[order]))[0] + 1
-            for bucket in np.split(order, bounds):
-                if len(bucket) > crowd:
-                    for u in bucket:
-                        crowded[int(u)] = True
-                    continue
-                bl = bucket.tolist()
-                for x in range(len(bl)):
-                    for y in range(x + 1, len(bl)):
-                        cand.add((bl[x], bl[y]) if bl[x] < bl[y] else (bl[y], bl[x]))
-        cm.candidates = len(cand)
-        lim = threshold / (200.0 - threshold)
-        for u, v in sorted(cand):
-            a, b = utext[u], utext[v]
-            la, lb = len(a), len(b)
-            if min(la, lb) < lim * max(la, lb):
-                continue
-            score = fuzz.ratio(a, b, score_cutoff=threshold)
-            if score:
-                edges[(u, v)] = round(score, 1)
+            bucket = inv[order]
+            d = 1
+            while d < len(order):  # pairs (k, k+d) inside the same bucket, all d at once per step
+                same = np.nonzero(bucket[:-d] == bucket[d:])[0]
+                if len(same) == 0:
+                    break
+                a, b = order[same], order[same + d]
+                keys_all.append(np.minimum(a, b).astype(np.int64) * nu + np.maximum(a, b))
+                d += 1
+        if keys_all:
+            pairs = np.unique(np.concatenate(keys_all))
+            cm.candidates = int(len(pairs))
+            us, vs = pairs // nu, pairs % nu
+            lim = threshold / (200.0 - threshold)  # ratio >= t needs the shorter text >= lim * the longer
+            la, lb = lengths[us], lengths[vs]
+            keep = np.minimum(la, lb) >= lim * np.maximum(la, lb)
+            us, vs = us[keep], vs[keep]
+            from rapidfuzz import process
+
+            step = 500_000
+            for k in range(0, len(us), step):
+                cu, cv = us[k : k + step].tolist(), vs[k : k + step].tolist()
+                scores = process.cpdist([utext[u] for u in cu], [utext[v] for v in cv], scorer=fuzz.ratio,
+                                        score_cutoff=threshold, workers=-1)
+                for idx in np.nonzero(scores >= threshold)[0].tolist():
+                    edges[(cu[idx], cv[idx])] = round(float(scores[idx]), 1)
 
     # 3. clusters of nodes; boilerplate when crowded or shared by too many issuers
     uf = _UnionFind(nu)

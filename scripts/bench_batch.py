@@ -1,0 +1,140 @@
+"""Benchmark ``textcheck batch``: generate N reports from the seeds, check, cross-match, write outputs.
+
+    python scripts/bench_batch.py               # N=300, recall on all of them (~1 min on 2 cores)
+    python scripts/bench_batch.py --n 10000     # the full target (10,000 reports < 10 min, < 4 GB)
+
+Prints reports/s for checking and for cross-report matching, peak memory, and the recall of the
+MinHash-LSH matching against exact all-pairs comparison (rapidfuzz cdist) on a sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def peak_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def all_pairs_truth(records, opts, sample):
+    """Exact: every pair of non-template paragraphs of different issuers with ratio >= threshold."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from textcheck.batch import issuer_key
+
+    ids, texts, iss = [], [], []
+    for i in sample:
+        for j, p in enumerate(records[i]["paragraphs"]):
+            if p.get("template", 0) >= opts["template_share"]:
+                continue
+            ids.append((i, j))
+            texts.append(p["text"])
+            iss.append(issuer_key(records[i]))
+    thr = float(opts["threshold"])
+    truth = set()
+    block = 2000
+    for start in range(0, len(texts), block):
+        m = process.cdist(texts[start : start + block], texts, scorer=fuzz.ratio, score_cutoff=thr,
+                          dtype=np.uint8, workers=-1)
+        rows, cols = np.nonzero(m)
+        for r, c in zip(rows.tolist(), cols.tolist()):
+            a, b = start + r, c
+            if a < b and iss[a] != iss[b]:
+                truth.add((ids[a], ids[b]))
+    return truth
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=300, help="reports to generate (default 300)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--recall-sample", type=int, default=1000, help="reports in the all-pairs recall sample")
+    ap.add_argument("--groups", type=int, default=None, help="planted copy groups (default n/20)")
+    ap.add_argument("--no-html", action="store_true", help="skip writing the outputs")
+    ap.add_argument("--dir", default=None, help="work folder (default: a temporary one, removed after)")
+    args = ap.parse_args(argv)
+
+    from textcheck.batch import batch_options, cross_match, discover, run_batch, run_checks, write_outputs
+    from textcheck.batch_gen import generate
+    from textcheck.config import Config
+
+    tmp = None
+    if args.dir:
+        work = Path(args.dir)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="tc-bench-")
+        work = Path(tmp.name)
+    try:
+        t0 = time.perf_counter()
+        gen = generate(work / "in", args.n, seed=42, groups=args.groups)
+        t_gen = time.perf_counter() - t0
+        files = discover([str(work / "in")])[0]
+        cfg = Config()
+        opts = batch_options(cfg)
+
+        t0 = time.perf_counter()
+        records = run_checks(files, cfg, jobs=args.jobs, cache_dir=str(work / "out" / ".cache"))
+        t_check = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cm = cross_match(records, opts)
+        t_match = time.perf_counter() - t0
+
+        # planted groups: every pair of members linked by a finding
+        by_path = {r["path"]: i for i, r in enumerate(records)}
+        linked = {(a, b) for a, paras in cm.matches.items() for plist in paras.values() for b, _, _ in plist}
+        planted_pairs = [(by_path[x], by_path[y]) for g in gen.planted for k, x in enumerate(g) for y in g[k + 1:]]
+        planted_found = sum(1 for a, b in planted_pairs if (a, b) in linked)
+
+        # recall against exact all-pairs on a sample
+        rng = random.Random(7)
+        ok = [i for i, r in enumerate(records) if r["status"] == "ok"]
+        sample = sorted(rng.sample(ok, min(args.recall_sample, len(ok))))
+        sub = [records[i] for i in sample]
+        t0 = time.perf_counter()
+        cm_sub = cross_match(sub, opts)
+        t_sub = time.perf_counter() - t0
+        found = {(cm_sub.para_ids[a], cm_sub.para_ids[b]) for a, b in cm_sub.verified_pairs}
+        found = {(x, y) if x < y else (y, x) for x, y in found}
+        t0 = time.perf_counter()
+        truth = all_pairs_truth(sub, opts, range(len(sub)))
+        t_truth = time.perf_counter() - t0
+        hit = len(truth & found)
+        recall = hit / len(truth) if truth else 1.0
+
+        t_out = 0.0
+        if not args.no_html:
+            t0 = time.perf_counter()
+            result = run_batch(files, cfg, jobs=args.jobs, cache_dir=str(work / "out" / ".cache"))
+            write_outputs(result, work / "out")
+            t_out = time.perf_counter() - t0
+        me, kids = peak_mb()
+        n = len(files)
+        print(f"reports                 {n}   (generated in {t_gen:.1f} s; planted groups {len(gen.planted)})")
+        print(f"check                   {t_check:.1f} s   {n / t_check:.1f} reports/s   (jobs={args.jobs})")
+        print(f"cross-match             {t_match:.2f} s   {n / max(t_match, 1e-9):.0f} reports/s   "
+              f"paragraphs {cm.paragraphs}, template {cm.template_paragraphs}, candidates {cm.candidates}, "
+              f"copy groups {len(cm.groups)}, boilerplate paragraphs {cm.boilerplate_paragraphs}")
+        print(f"planted pairs found     {planted_found}/{len(planted_pairs)}")
+        print(f"recall vs all-pairs     {recall:.4f}  ({hit}/{len(truth)} paragraph pairs >= {opts['threshold']:.0f}, "
+              f"sample {len(sub)} reports; LSH {t_sub:.2f} s, all-pairs {t_truth:.1f} s)")
+        if not args.no_html:
+            print(f"rerun + outputs         {t_out:.1f} s (all from cache: match + score + CSV/XLSX/JSONL/HTML pages)")
+        print(f"peak memory             parent {me:.0f} MB, largest worker {kids:.0f} MB")
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
