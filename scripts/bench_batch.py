@@ -101,7 +101,7 @@ def main(argv=None) -> int:
         sample = sorted(rng.sample(ok, min(args.recall_sample, len(ok))))
         sub = [records[i] for i in sample]
         t0 = time.perf_counter()
-        cm_sub = cross_match(sub, opts)
+        cm_sub = cross_match(sub, opts, collect_pairs=True)
         t_sub = time.perf_counter() - t0
         found = {(cm_sub.para_ids[a], cm_sub.para_ids[b]) for a, b in cm_sub.verified_pairs}
         found = {(x, y) if x < y else (y, x) for x, y in found}

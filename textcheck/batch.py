@@ -436,7 +436,8 @@ class CrossMatch:
     para_ids: list[tuple[int, int]] = field(default_factory=list)  # global id -> (rec, para)
 
 
-def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[int, Any] | None = None) -> CrossMatch:
+def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[int, Any] | None = None,
+                collect_pairs: bool = False) -> CrossMatch:
     """Find paragraphs shared between reports of different issuers (see module docstring)."""
     import numpy as np
     from rapidfuzz import fuzz
@@ -534,14 +535,18 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
     clusters: dict[int, list[int]] = {}
     for u in range(nu):
         clusters.setdefault(uf.find(u), []).append(u)
-    for u, v in edges:
-        for a in members[u]:
-            for b in members[v]:
-                cm.verified_pairs.add((a, b) if a < b else (b, a))
-    for m in members:
-        for x in range(len(m)):
-            for y in range(x + 1, len(m)):
-                cm.verified_pairs.add((m[x], m[y]))
+    cluster_edges: dict[int, list[tuple[int, int, float]]] = {}
+    for (u, v), sim in sorted(edges.items()):
+        cluster_edges.setdefault(uf.find(u), []).append((u, v, sim))
+    if collect_pairs:  # every matched paragraph pair (for measuring recall)
+        for u, v in edges:
+            for a in members[u]:
+                for b in members[v]:
+                    cm.verified_pairs.add((a, b) if a < b else (b, a))
+        for m in members:
+            for x in range(len(m)):
+                for y in range(x + 1, len(m)):
+                    cm.verified_pairs.add((m[x], m[y]))
 
     matches: dict[int, dict[int, list[tuple[int, int, float]]]] = {}
     report_uf = _UnionFind(len(records))
@@ -555,26 +560,18 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
             cm.boilerplate_paragraphs += len(gids)
             continue
         linked: list[int] = []
-        for x in range(len(gids)):
-            for y in range(x + 1, len(gids)):
-                ga, gb = gids[x], gids[y]
-                if pid_issuer[ga] == pid_issuer[gb]:
-                    continue
-                ua, ub = node_of[ga], node_of[gb]
-                if ua == ub:
-                    sim = 100.0
-                else:
-                    sim = edges.get((ua, ub) if ua < ub else (ub, ua))
-                    if sim is None:
-                        s = fuzz.ratio(utext[ua], utext[ub], score_cutoff=threshold)
-                        sim = round(s, 1) if s else None
-                if sim is None:
-                    continue
-                (ra, pa), (rb, pb) = cm.para_ids[ga], cm.para_ids[gb]
-                matches.setdefault(ra, {}).setdefault(pa, []).append((rb, pb, sim))
-                matches.setdefault(rb, {}).setdefault(pb, []).append((ra, pa, sim))
-                report_uf.union(ra, rb)
-                linked.extend((ga, gb))
+        node_pairs = [(u, u, 100.0) for u in nodes if len(members[u]) > 1]
+        node_pairs += [(u, v, sim) for u, v, sim in cluster_edges.get(root, [])]
+        for ua, ub, sim in node_pairs:  # direct matches only: similarity is not transitive
+            for x, ga in enumerate(members[ua]):
+                for gb in (members[ub][x + 1 :] if ua == ub else members[ub]):
+                    if pid_issuer[ga] == pid_issuer[gb]:
+                        continue
+                    (ra, pa), (rb, pb) = cm.para_ids[ga], cm.para_ids[gb]
+                    matches.setdefault(ra, {}).setdefault(pa, []).append((rb, pb, sim))
+                    matches.setdefault(rb, {}).setdefault(pb, []).append((ra, pa, sim))
+                    report_uf.union(ra, rb)
+                    linked.extend((ga, gb))
         if linked:
             group_paras.setdefault(-1, []).append(sorted(set(linked)))
     for r in matches:
