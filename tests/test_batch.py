@@ -60,7 +60,7 @@ def test_discover_is_recursive_sorted_and_skips_output(corpus):
     assert len(files) == 24 + 4 + 2
 
 
-def test_planted_copies_found(corpus):
+def test_cross_report_copy_fires_on_planted_copies(corpus):
     result = corpus["result"]
     by_path = {r["path"]: r for r in result.reports}
     assert len(corpus["gen"].planted) == 3
@@ -80,7 +80,7 @@ def test_planted_copies_found(corpus):
     assert f["line"] and f["end_line"] and f["related"][0]["line"]
 
 
-def test_template_text_not_counted(corpus):
+def test_cross_report_copy_silent_on_template_text(corpus):
     # every report built on the 攀枝花 layout opens with the mandated sentence "根据《条例》……规定编制本报告"
     opening = [r for r in corpus["result"].reports if r["lines"] and any(ln.startswith("根据《中华人民共和国政府信息公开条例》") for ln in r["lines"])]
     assert len(opening) >= 5
