@@ -23,8 +23,10 @@ SAMPLES = ROOT / "corpora" / "samples"
 sys.path.insert(0, str(ROOT))
 
 
-def long_report(target_chars: int = 15000) -> str:
-    """Seed 004 with narrative from seeds 001 and 003 added to its overview, to ``target_chars``."""
+def long_report(target_chars: int = 15000, numbered: bool = False) -> str:
+    """Seed 004 with narrative from seeds 001 and 003 added to its overview, to ``target_chars``.
+
+    ``numbered`` tags each added paragraph (（第N项）) so repeated filler stays distinguishable."""
     base = (SAMPLES / "004_b4d69b5948b33890.txt").read_text(encoding="utf-8")
     extra = []
     for name in ("001_8442b5afd2c71afd.txt", "003_c09c82378b8e7991.txt"):
@@ -34,7 +36,7 @@ def long_report(target_chars: int = 15000) -> str:
     cut = base.index("二、主动公开政府信息情况")
     filler, i = [], 0
     while len(base) + sum(len(x) + 2 for x in filler) < target_chars:
-        filler.append(extra[i % len(extra)])
+        filler.append(extra[i % len(extra)] + (f"（第{i + 1}项）" if numbered else ""))
         i += 1
     return base[:cut] + "\n\n".join(filler) + "\n\n" + base[cut:]
 

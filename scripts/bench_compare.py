@@ -21,18 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def _long_report(target_chars: int = 15000) -> str:
-    base = (SAMPLES / "004_b4d69b5948b33890.txt").read_text(encoding="utf-8")
-    extra = []
-    for name in ("001_8442b5afd2c71afd.txt", "003_c09c82378b8e7991.txt"):
-        for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
-            if len(line) > 80 and "\t" not in line and "|" not in line:
-                extra.append(line)
-    cut = base.index("二、主动公开政府信息情况")
-    filler, i = [], 0
-    while len(base) + sum(len(x) + 2 for x in filler) < target_chars:
-        filler.append(extra[i % len(extra)] + f"（第{i + 1}项）")
-        i += 1
-    return base[:cut] + "\n\n".join(filler) + "\n\n" + base[cut:]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import long_report
+
+    return long_report(target_chars, numbered=True)
 
 
 def _edited(text: str) -> str:
