@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from textcheck.model import Block, Document, Finding, Related, Severity, shorten
@@ -490,6 +490,7 @@ def compare_tables(old: Document, new: Document) -> list[dict[str, Any]]:
 
 def compare_documents(old: Document, new: Document, config=None) -> CompareResult:
     from textcheck.config import Config
+    from textcheck.engine import make_finding
     from textcheck.rules import Context, all_rules
 
     config = config or Config()
@@ -502,21 +503,7 @@ def compare_documents(old: Document, new: Document, config=None) -> CompareResul
             continue
         ctx = Context(options=config.rule_options(spec.id, spec.options), config=config, memo=memo)
         for hit in spec.func(cmp, ctx):
-            sev = config.severities.get(spec.id) or hit.severity or spec.severity
-            findings.append(Finding(
-                rule=spec.id,
-                severity=sev,
-                message=hit.message,
-                suggestion=hit.suggestion,
-                line=hit.line,
-                end_line=hit.end_line if hit.end_line is not None else hit.line,
-                section=SECTION_TITLE.get(hit.section) if hit.section else None,
-                text=hit.text,
-                path=new.path,
-                related=tuple(hit.related),
-                confidence=round(float(hit.confidence), 3),
-                evidence=tuple(sorted(hit.evidence.items())),
-            ))
+            findings.append(make_finding(spec, hit, new, config))
     findings.sort(key=lambda f: f.sort_key)
 
     notices = []

@@ -64,7 +64,8 @@ class CheckResult:
         }
 
 
-def _finding(spec: RuleSpec, hit: Hit, doc: Document, config: Config) -> Finding:
+def make_finding(spec: RuleSpec, hit: Hit, doc: Document, config: Config) -> Finding:
+    """Stamp a rule's hit into a Finding: configured severity, excerpt and section filled from ``doc``."""
     severity = config.severities.get(spec.id) or hit.severity or spec.severity
     text = hit.text or (doc.excerpt(hit.line, hit.end_line) if hit.line else "")
     section = hit.section
@@ -100,10 +101,10 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
         ctx = Context(options=config.rule_options(spec.id, spec.options), config=config, memo=memo)
         hits = list(spec.func(doc, ctx))
         if spec.exclusive and hits:
-            findings = [_finding(spec, h, doc, config) for h in hits]
+            findings = [make_finding(spec, h, doc, config) for h in hits]
             is_report = False
             break
-        findings.extend(_finding(spec, h, doc, config) for h in hits)
+        findings.extend(make_finding(spec, h, doc, config) for h in hits)
     findings.sort(key=lambda f: f.sort_key)
     subtopics: list[SubtopicStatus] = []
     issuer = None

@@ -8,9 +8,9 @@ from __future__ import annotations
 from rich.markup import escape
 
 from textcheck.compare import NO_SECTION_TITLE, CompareResult, _chars, _count
-from textcheck.model import Severity, shorten
+from textcheck.model import shorten
 from textcheck.parse import SECTION_TITLE
-from textcheck.render.text import _finding_lines, _section_rank
+from textcheck.render.text import findings_by_section
 
 
 def _pct(x: float | None) -> str:
@@ -77,15 +77,6 @@ def render(result: CompareResult) -> str:
     if not result.findings:
         out.append(" [green]未发现问题。[/]")
     else:
-        groups: dict[str | None, list] = {}
-        for f in result.findings:
-            groups.setdefault(f.section, []).append(f)
         out.append(" [bold]问题[/]")
-        for name in sorted(groups, key=_section_rank):
-            out.append(f" [bold]{escape(name) if name else '全文'}[/]")
-            for f in sorted(groups[name], key=lambda f: (f.line or 0, -f.severity.rank, f.rule)):
-                out.extend(_finding_lines(f))
-        e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-        out.append("")
-        out.append(f"  共 {len(result.findings)} 条：错误 {e}，警告 {w}，提示 {i}")
+        out.extend(findings_by_section(result.findings, gap=False))
     return "\n".join(out) + "\n"

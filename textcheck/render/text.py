@@ -37,6 +37,24 @@ def _finding_lines(f: Finding) -> list[str]:
     return out
 
 
+def findings_by_section(findings: list[Finding], *, gap: bool) -> list[str]:
+    """Findings grouped under their section's name, in report order, then the totals line."""
+    lines: list[str] = []
+    groups: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.section, []).append(f)
+    for name in sorted(groups, key=_section_rank):
+        if gap:
+            lines.append("")
+        lines.append(f" [bold]{escape(name) if name else '全文'}[/]")
+        for f in sorted(groups[name], key=lambda f: (f.line or 0, -f.severity.rank, f.rule)):
+            lines.extend(_finding_lines(f))
+    counts = [sum(1 for f in findings if f.severity is s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    lines.append("")
+    lines.append(f"  共 {len(findings)} 条：错误 {counts[0]}，警告 {counts[1]}，提示 {counts[2]}")
+    return lines
+
+
 def _subtopic_evidence(status) -> str:
     if not status.evidence:
         return "[dim]未找到相关小标题或用词[/]"
@@ -74,17 +92,7 @@ def render_result(result) -> str:
     if not result.findings:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)
-    groups: dict[str | None, list[Finding]] = {}
-    for f in result.findings:
-        groups.setdefault(f.section, []).append(f)
-    for name in sorted(groups, key=_section_rank):
-        lines.append("")
-        lines.append(f" [bold]{escape(name) if name else '全文'}[/]")
-        for f in sorted(groups[name], key=lambda f: (f.line or 0, -f.severity.rank, f.rule)):
-            lines.extend(_finding_lines(f))
-    e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    lines.append("")
-    lines.append(f"  共 {len(result.findings)} 条：错误 {e}，警告 {w}，提示 {i}")
+    lines.extend(findings_by_section(result.findings, gap=True))
     return "\n".join(lines)
 
 
