@@ -211,3 +211,129 @@ def test_cli_batch(tmp_path, corpus):
     assert res.exit_code == 2 and "没有找到" in res.output
     res = runner.invoke(app, ["batch", str(tmp_path / "missing"), "-o", str(tmp_path / "o3"), "-q"])
     assert res.exit_code == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# cross_match on hand-made records: near copies, handed-down text, groups, LSH candidates
+
+_PARAS = {
+    "platform": "本年度我单位依托政府门户网站信息公开专栏，新增栏目六个，全年发布政策文件和工作动态共计三百二十条，"
+                "并同步推送至政务新媒体账号，群众查阅更加方便。",
+    "training": "围绕新修订的条例组织业务培训两期，覆盖各村和社区信息员四十余人次，重点讲解依申请公开的受理流程、"
+                "答复时限和告知书格式，进一步提升了答复的规范性。",
+    "review": "今年共收到政府信息公开申请十一件，均在法定期限内答复，未发生因信息公开引起的行政复议和行政诉讼，"
+              "申请人对答复内容和办理时效总体满意。",
+    "standard": "下一步将继续深入贯彻落实条例要求，坚持以公开为常态、不公开为例外，不断完善主动公开目录，"
+                "推动决策、执行、管理、服务、结果公开，持续提升政务公开的质量和实效。",
+}
+
+
+def _record(path: str, issuer: str, texts: list[str]) -> dict:
+    import base64
+
+    import numpy as np
+
+    from textcheck.batch import signature
+
+    paras = []
+    for k, t in enumerate(texts):
+        comp = comparable(t)
+        paras.append({"line": 10 + 2 * k, "end_line": 10 + 2 * k, "section": "overview", "text": comp, "raw": t,
+                      "template": 0.0})
+    sigs = np.stack([signature(p["text"]) for p in paras]).astype("<u4").tobytes() if paras else b""
+    return {"path": path, "status": "ok", "result": {"issuer": issuer, "findings": []},
+            "narrative_chars": sum(len(p["text"]) for p in paras), "paragraphs": paras,
+            "signatures": base64.b64encode(sigs).decode("ascii")}
+
+
+def _opts():
+    from textcheck.batch import batch_options
+
+    return batch_options(Config())
+
+
+def test_cross_report_copy_fires_on_near_copy_with_numbers_changed():
+    from textcheck.batch import cross_match
+
+    near = _PARAS["platform"].replace("六个", "五个").replace("三百二十条", "三百一十条")
+    recs = [_record("a.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["review"]]),
+            _record("b.txt", "乙镇人民政府", [_PARAS["training"], near])]
+    cm = cross_match(recs, _opts())
+    assert set(cm.matches) == {0, 1}
+    (other, para, sim), = cm.matches[0][0]
+    assert (other, para) == (1, 1) and 90 <= sim < 100
+    assert 0 < cm.copy_ratio[0] < 1 and cm.copy_ratio[1] > 0
+
+
+def test_cross_report_copy_silent_within_one_issuer_and_on_different_text():
+    from textcheck.batch import cross_match
+
+    recs = [_record("2021.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["review"]]),
+            _record("2022.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["review"]]),
+            _record("c.txt", "丙乡人民政府", [_PARAS["training"]])]
+    cm = cross_match(recs, _opts())
+    assert cm.matches == {} and cm.groups == []
+
+
+def test_cross_report_copy_silent_on_handed_down_text():
+    from textcheck.batch import cross_match
+
+    # the same standard paragraph in the reports of 25 issuers (>= boilerplate_min): handed down, not copied;
+    # two of them also share a paragraph of their own, which still counts
+    recs = [_record(f"r{k:02d}.txt", f"第{k}镇人民政府", [_PARAS["standard"]] + ([_PARAS["training"]] if k in (3, 7) else []))
+            for k in range(25)]
+    cm = cross_match(recs, _opts())
+    assert cm.boilerplate_paragraphs == 25
+    assert set(cm.matches) == {3, 7} and list(cm.matches[3]) == [1]
+    assert [g["reports"] for g in cm.groups] == [["r03.txt", "r07.txt"]]
+
+
+def test_boilerplate_crowd_grows_with_batch_but_is_capped():
+    from textcheck.batch import boilerplate_crowd
+
+    opts = _opts()
+    assert boilerplate_crowd(opts, 30) == 20  # at least boilerplate_min
+    assert boilerplate_crowd(opts, 500) == 50  # 10% of the issuers
+    assert boilerplate_crowd(opts, 10_000) == 100  # at most boilerplate_max
+    assert boilerplate_crowd(dict(opts, boilerplate_max=500), 10_000) == 500
+
+
+def test_copy_groups_are_shared_texts_not_chains():
+    from textcheck.batch import cross_match
+
+    # A and B share two paragraphs, B and C share another; A and C share nothing
+    recs = [_record("A.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["training"]]),
+            _record("B.txt", "乙镇人民政府", [_PARAS["platform"], _PARAS["training"], _PARAS["review"]]),
+            _record("C.txt", "丙镇人民政府", [_PARAS["review"]])]
+    cm = cross_match(recs, _opts())
+    groups = {tuple(g["reports"]): len(g["shared"]) for g in cm.groups}
+    assert groups == {("A.txt", "B.txt"): 2, ("B.txt", "C.txt"): 1}
+    assert [g["id"] for g in cm.groups] == ["G1", "G2"]
+
+
+def test_lsh_candidates_yield_each_bucket_pair_once(monkeypatch):
+    import itertools
+
+    import numpy as np
+
+    from textcheck import batch
+
+    rng = np.random.RandomState(3)
+    sig = rng.randint(0, 4, size=(60, batch.NUM_PERM)).astype(np.uint32)  # few values: many collisions
+    sig[:25, : batch.ROWS] = 7  # one crowded bucket in band 0 (25 rows > crowd 20)
+    crowd = 20
+    expected = set()
+    for band in range(batch.BANDS):
+        part = [tuple(r) for r in sig[:, band * batch.ROWS : (band + 1) * batch.ROWS]]
+        buckets: dict = {}
+        for i, key in enumerate(part):
+            buckets.setdefault(key, []).append(i)
+        for rows in buckets.values():
+            if 1 < len(rows) <= crowd:
+                expected.update(itertools.combinations(rows, 2))
+    monkeypatch.setattr(batch, "_PAIR_CHUNK", 7)  # many small chunks
+    cm = batch.CrossMatch()
+    got = [(int(u), int(v)) for us, vs in batch._lsh_candidates(sig, crowd, cm) for u, v in zip(us, vs)]
+    assert len(got) == len(set(got)) == cm.candidates  # no pair twice
+    assert set(got) == expected and all(u < v for u, v in got)
+    assert cm.skipped_buckets >= 1

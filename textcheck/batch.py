@@ -47,7 +47,8 @@ BATCH_DEFAULTS: dict[str, Any] = {
     "threshold": 90.0,  # rapidfuzz ratio (0-100) for two paragraphs to count as the same text
     "template_share": 0.6,  # paragraphs whose text is at least this share template wording are skipped
     "boilerplate_fraction": 0.1,  # text shared by at least this share of issuers is boilerplate...
-    "boilerplate_min": 20,  # ...and by at least this many issuers
+    "boilerplate_min": 20,  # ...and by at least this many issuers...
+    "boilerplate_max": 100,  # ...and always when shared by this many
     "max_related": 10,  # at most this many other reports listed per finding
 }
 
@@ -436,18 +437,87 @@ class CrossMatch:
     para_ids: list[tuple[int, int]] = field(default_factory=list)  # global id -> (rec, para)
 
 
+def boilerplate_crowd(opts: dict[str, Any], n_issuers: int) -> int:
+    """How many issuers sharing a text make it boilerplate: a share of the batch's issuers, at least
+    ``boilerplate_min`` and at most ``boilerplate_max`` (text used by a hundred units was handed down,
+    not copied, however big the batch)."""
+    share = math.ceil(float(opts["boilerplate_fraction"]) * n_issuers)
+    return max(int(opts["boilerplate_min"]), min(int(opts["boilerplate_max"]), share))
+
+
+_PAIR_CHUNK = 1_000_000  # candidate pairs generated and verified at a time
+
+
+def _lsh_candidates(sig, crowd: int, cm: CrossMatch):
+    """Candidate pairs ``(us, vs)`` (arrays, ``us < vs``) of rows of ``sig`` sharing an LSH band.
+
+    Yields in chunks of at most ~``_PAIR_CHUNK`` pairs. Buckets with more than ``crowd`` rows are
+    common phrasing and give no pairs (true copies meet again in other, smaller buckets). A pair is
+    yielded only in the first band where it shares a usable bucket, so no pair is verified twice and
+    no set of all pairs is ever held.
+    """
+    import numpy as np
+
+    nu = sig.shape[0]
+    # per band: bucket id per row, or a value unique to the row when it is alone or in a crowd
+    band_keys = np.empty((BANDS, nu), dtype=np.int64)
+    lone = -1 - np.arange(nu, dtype=np.int64)
+    for band in range(BANDS):
+        part = np.ascontiguousarray(sig[:, band * ROWS : (band + 1) * ROWS])
+        keys = part.view(np.dtype((np.void, 4 * ROWS))).ravel()
+        _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        inv = inv.ravel().astype(np.int64)
+        size = counts[inv]
+        cm.skipped_buckets += int(np.count_nonzero(counts > crowd))
+        band_keys[band] = np.where((size > 1) & (size <= crowd), inv, lone)
+
+    for band in range(BANDS):
+        keys = band_keys[band]
+        rows = np.nonzero(keys >= 0)[0]
+        if len(rows) == 0:
+            continue
+        order = rows[np.argsort(keys[rows], kind="stable")]
+        bk = keys[order]
+        starts = np.flatnonzero(np.r_[True, bk[1:] != bk[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        # position k in `order` pairs with every later position of its bucket
+        bucket_end = np.repeat(ends, ends - starts)
+        later = bucket_end - np.arange(len(order)) - 1
+        cum = np.cumsum(later)
+        lo = 0
+        while lo < len(order):
+            base = cum[lo - 1] if lo else 0
+            hi = int(np.searchsorted(cum, base + _PAIR_CHUNK, side="right"))
+            hi = max(hi, lo + 1)
+            counts = later[lo:hi]
+            total = int(counts.sum())
+            if total:
+                left = np.repeat(np.arange(lo, hi), counts)
+                offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+                a, b = order[left], order[left + 1 + offsets]
+                fresh = np.ones(total, dtype=bool)
+                for earlier in range(band):  # already yielded in an earlier band
+                    ek = band_keys[earlier]
+                    fresh &= ek[a] != ek[b]
+                a, b = a[fresh], b[fresh]
+                if len(a):
+                    cm.candidates += int(len(a))
+                    yield np.minimum(a, b), np.maximum(a, b)
+            lo = hi
+
+
 def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[int, Any] | None = None,
                 collect_pairs: bool = False) -> CrossMatch:
     """Find paragraphs shared between reports of different issuers (see module docstring)."""
     import numpy as np
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     threshold = float(opts["threshold"])
     cm = CrossMatch()
     ok = [i for i, r in enumerate(records) if r.get("status") == "ok"]
     issuer_of = {i: issuer_key(records[i]) for i in ok}
     n_issuers = len(set(issuer_of.values()))
-    crowd = max(int(opts["boilerplate_min"]), math.ceil(float(opts["boilerplate_fraction"]) * n_issuers))
+    crowd = boilerplate_crowd(opts, n_issuers)
 
     # global paragraph ids over non-template paragraphs
     texts: list[str] = []
@@ -483,50 +553,20 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
         if len({pid_issuer[g] for g in m}) >= crowd:
             crowded[u] = True
 
-    # 2. LSH banding over distinct texts
+    # 2. LSH banding over distinct texts, verified band by band (memory stays bounded)
     edges: dict[tuple[int, int], float] = {}
     if nu > 1:
         sig = np.stack([sig_rows[m[0]] for m in members]).astype(np.uint32)
         lengths = np.fromiter((len(t) for t in utext), dtype=np.int64, count=nu)
-        keys_all = []
-        for band in range(BANDS):
-            part = np.ascontiguousarray(sig[:, band * ROWS : (band + 1) * ROWS])
-            keys = part.view(np.dtype((np.void, 4 * ROWS))).ravel()
-            _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-            inv = inv.ravel()
-            size = counts[inv]
-            crowded_rows = size > crowd  # common phrasing; true copies share other, smaller buckets
-            cm.skipped_buckets += int(np.count_nonzero(counts > crowd))
-            multi = np.nonzero((size > 1) & ~crowded_rows)[0]
-            if len(multi) == 0:
-                continue
-            order = multi[np.argsort(inv[multi], kind="stable")]
-            bucket = inv[order]
-            d = 1
-            while d < len(order):  # pairs (k, k+d) inside the same bucket, all d at once per step
-                same = np.nonzero(bucket[:-d] == bucket[d:])[0]
-                if len(same) == 0:
-                    break
-                a, b = order[same], order[same + d]
-                keys_all.append(np.minimum(a, b).astype(np.int64) * nu + np.maximum(a, b))
-                d += 1
-        if keys_all:
-            pairs = np.unique(np.concatenate(keys_all))
-            cm.candidates = int(len(pairs))
-            us, vs = pairs // nu, pairs % nu
-            lim = threshold / (200.0 - threshold)  # ratio >= t needs the shorter text >= lim * the longer
+        lim = threshold / (200.0 - threshold)  # ratio >= t needs the shorter text >= lim * the longer
+        for us, vs in _lsh_candidates(sig, crowd, cm):
             la, lb = lengths[us], lengths[vs]
             keep = np.minimum(la, lb) >= lim * np.maximum(la, lb)
-            us, vs = us[keep], vs[keep]
-            from rapidfuzz import process
-
-            step = 500_000
-            for k in range(0, len(us), step):
-                cu, cv = us[k : k + step].tolist(), vs[k : k + step].tolist()
-                scores = process.cpdist([utext[u] for u in cu], [utext[v] for v in cv], scorer=fuzz.ratio,
-                                        score_cutoff=threshold, workers=-1)
-                for idx in np.nonzero(scores >= threshold)[0].tolist():
-                    edges[(cu[idx], cv[idx])] = round(float(scores[idx]), 1)
+            us, vs = us[keep].tolist(), vs[keep].tolist()
+            scores = process.cpdist([utext[u] for u in us], [utext[v] for v in vs], scorer=fuzz.ratio,
+                                    score_cutoff=threshold, workers=-1)
+            for idx in np.nonzero(scores >= threshold)[0].tolist():
+                edges[(us[idx], vs[idx])] = round(float(scores[idx]), 1)
 
     # 3. clusters of nodes; boilerplate when crowded or shared by too many issuers
     uf = _UnionFind(nu)
@@ -549,8 +589,9 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
                     cm.verified_pairs.add((m[x], m[y]))
 
     matches: dict[int, dict[int, list[tuple[int, int, float]]]] = {}
-    report_uf = _UnionFind(len(records))
-    group_paras: dict[int, list[list[int]]] = {}
+    # report groups: the reports sharing one text; texts shared by exactly the same reports are one group
+    # (linking reports transitively instead would chain a big batch into one meaningless group)
+    group_paras: dict[tuple[int, ...], list[list[int]]] = {}
     for root, nodes in sorted(clusters.items()):
         gids = [g for u in nodes for g in members[u]]
         issuers = {pid_issuer[g] for g in gids}
@@ -570,10 +611,10 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
                     (ra, pa), (rb, pb) = cm.para_ids[ga], cm.para_ids[gb]
                     matches.setdefault(ra, {}).setdefault(pa, []).append((rb, pb, sim))
                     matches.setdefault(rb, {}).setdefault(pb, []).append((ra, pa, sim))
-                    report_uf.union(ra, rb)
                     linked.extend((ga, gb))
         if linked:
-            group_paras.setdefault(-1, []).append(sorted(set(linked)))
+            paras = sorted(set(linked))
+            group_paras.setdefault(tuple(sorted({cm.para_ids[g][0] for g in paras})), []).append(paras)
     for r in matches:
         for p in matches[r]:
             matches[r][p].sort(key=lambda t: (-t[2], records[t[0]]["path"], t[1]))
@@ -585,18 +626,10 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
         copied = sum(len(rec["paragraphs"][p]["text"]) for p in matches.get(i, {}))
         cm.copy_ratio[i] = round(copied / total, 3) if total else 0.0
 
-    # report groups: connected components of reports linked by shared paragraphs
-    comps: dict[int, list[int]] = {}
-    for r in sorted(matches):
-        comps.setdefault(report_uf.find(r), []).append(r)
-    shared_by_comp: dict[int, list[list[int]]] = {}
-    for gl in group_paras.get(-1, []):
-        root = report_uf.find(cm.para_ids[gl[0]][0])
-        shared_by_comp.setdefault(root, []).append(gl)
     groups = []
-    for root, recs in comps.items():
+    for recs, shared_paras in group_paras.items():
         shared = []
-        for gl in shared_by_comp.get(root, []):
+        for gl in shared_paras:
             locs = sorted({(records[cm.para_ids[g][0]]["path"], records[cm.para_ids[g][0]]["paragraphs"][cm.para_ids[g][1]]["line"],
                             cm.para_ids[g][0]) for g in gl})
             r0, p0 = cm.para_ids[gl[0]]
@@ -611,7 +644,7 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], sigs: dict[
             "issuers": sorted({issuer_name(records[r]) or "（未识别）" for r in recs}),
             "shared": shared,
         })
-    groups.sort(key=lambda g: (-len(g["reports"]), g["reports"][0]))
+    groups.sort(key=lambda g: (-len(g["reports"]), g["reports"]))
     for k, g in enumerate(groups, 1):
         g["id"] = f"G{k}"
     cm.groups = groups
