@@ -1,9 +1,16 @@
 """Synthetic batches for tests and benchmarks, derived at run time from the shipped seed reports.
 
 Each generated report keeps the layout of one seed (headings, tables) and replaces every narrative
-paragraph with sentences drawn from all seeds' paragraphs of the same section, reordered, with
-numbers changed and the issuer's place name swapped. A few paragraphs are planted on purpose in
-the reports of a small group of different issuers ("copies"), with the copier's own name put in.
+paragraph with new sentences built from clauses of all seeds' paragraphs of the same section,
+recombined and reordered, with numbers changed and the issuer's place name swapped: reports share
+phrasing, as real ones do, but two reports rarely share a whole paragraph by chance. On purpose:
+
+- planted copies: a paragraph of one report pasted into the reports of a small group of other
+  issuers, with the copier's own place name put in;
+- handed-down text (batches of 200 reports or more): a few paragraphs that a large share of the
+  reports carry word for word, as when a superior hands down a standard wording; they must count as
+  boilerplate, not as copying.
+
 Nothing generated is committed to the repository.
 """
 
@@ -18,6 +25,7 @@ SEEDS = ("001_8442b5afd2c71afd.txt", "003_c09c82378b8e7991.txt", "004_b4d69b5948
 # place names of the seeds, replaced by the generated issuer's place (longest first)
 _SEED_PLACES = ("资阳市", "攀枝花市", "大章镇", "纸房镇", "资阳", "攀枝花")
 _SENT = re.compile(r"[^。；;！？]+[。；;！？]?")
+_CLAUSE = re.compile(r"[^，,。；;！？]+")
 _NUM = re.compile(r"(?<![\d年])\d{1,4}(?![\d年月日])")
 
 # invented-looking fallback names when the gazetteer is not available
@@ -80,19 +88,29 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str]]:
 
 
 def _pools(docs) -> dict[str | None, list[str]]:
+    """Per section: the distinct clauses (between commas and sentence ends) of the seeds' paragraphs."""
     pools: dict[str | None, list[str]] = {}
     for d in docs:
         for b in d.narrative():
             if b.section is None:
                 continue
             body = b.text[len(b.inline_heading):].lstrip("。.,， ") if b.inline_heading else b.text
-            for s in _SENT.findall(body):
-                s = s.strip()
-                if len(s) >= 12:
-                    pools.setdefault(b.section, []).append(s)
+            for c in _CLAUSE.findall(body):
+                c = c.strip()
+                if len(c) >= 6:
+                    pools.setdefault(b.section, []).append(c)
     for k in pools:
         pools[k] = sorted(set(pools[k]))
     return pools
+
+
+def _paragraph(pool: list[str], sentences: int, rng: random.Random) -> str:
+    """``sentences`` sentences of 2-4 clauses each, drawn from ``pool``."""
+    out = []
+    for _ in range(sentences):
+        clauses = rng.sample(pool, min(len(pool), rng.randint(2, 4)))
+        out.append("，".join(clauses) + "。")
+    return "".join(out)
 
 
 def _renumber(text: str, rng: random.Random) -> str:
@@ -106,8 +124,9 @@ def _swap_places(text: str, place: str) -> str:
 
 
 def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = None,
-             group_size: tuple[int, int] = (2, 4)) -> Generated:
-    """Write ``n`` reports ``outdir/gen_00001.txt`` ...; plant ``groups`` copy groups (default n//20)."""
+             group_size: tuple[int, int] = (2, 4), handed_down: int | None = None) -> Generated:
+    """Write ``n`` reports ``outdir/gen_00001.txt`` ...; plant ``groups`` copy groups (default n//20)
+    and ``handed_down`` standard paragraphs, each in about 5% of the reports (default 3 when n >= 200)."""
     rng = random.Random(seed)
     docs = _seed_docs()
     pools = _pools(docs)
@@ -133,11 +152,9 @@ def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = 
                 for ln in range(b.line, b.end_line + 1):
                     lines[ln - 1] = _swap_places(lines[ln - 1], place)
                 continue
-            pool = pools[b.section]
-            count = max(3, min(7, len(_SENT.findall(b.text))))
-            sents = rng.sample(pool, min(count, len(pool)))
+            count = max(2, min(5, len(_SENT.findall(b.text))))
             head = (b.inline_heading + "。") if b.inline_heading else ""
-            text = _swap_places(_renumber(head + "".join(sents), rng), place)
+            text = _swap_places(_renumber(head + _paragraph(pools[b.section], count, rng), rng), place)
             lines[b.line - 1] = text
             for ln in range(b.line + 1, b.end_line + 1):
                 lines[ln - 1] = ""
@@ -147,6 +164,15 @@ def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = 
         bodies.append(lines)
         para_slots.append([s + 1 for s in slots])
         gen.issuers.append(issuer)
+    # handed-down text: the same paragraph, word for word, in about 5% of the reports each
+    n_standard = (3 if n >= 200 else 0) if handed_down is None else handed_down
+    for _ in range(n_standard):
+        text = _paragraph(pools[rng.choice(sorted(k for k in pools if k))], 3, rng)
+        for k in rng.sample(range(n), max(1, n // 20)):
+            if para_slots[k]:
+                slot = rng.choice(para_slots[k])
+                bodies[k][slot] = text
+                para_slots[k].remove(slot)  # never the source of a planted copy
     # planted copies: a paragraph of one report pasted into 1-3 reports of other issuers
     n_groups = n // 20 if groups is None else groups
     order = list(range(n))
