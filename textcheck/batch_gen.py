@@ -11,6 +11,10 @@ phrasing, as real ones do, but two reports rarely share a whole paragraph by cha
   reports carry word for word, as when a superior hands down a standard wording; they must count as
   boilerplate, not as copying.
 
+``phrasing="sentences"`` instead draws whole seed sentences from the same small pool: a stress
+test, where thousands of reports share paragraphs by chance and the matcher sees millions of
+candidate pairs.
+
 Nothing generated is committed to the repository.
 """
 
@@ -87,25 +91,27 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str]]:
     return out
 
 
-def _pools(docs) -> dict[str | None, list[str]]:
-    """Per section: the distinct clauses (between commas and sentence ends) of the seeds' paragraphs."""
+def _pools(docs, unit: re.Pattern[str], min_len: int) -> dict[str | None, list[str]]:
+    """Per section: the distinct clauses or sentences (``unit``) of the seeds' paragraphs."""
     pools: dict[str | None, list[str]] = {}
     for d in docs:
         for b in d.narrative():
             if b.section is None:
                 continue
             body = b.text[len(b.inline_heading):].lstrip("。.,， ") if b.inline_heading else b.text
-            for c in _CLAUSE.findall(body):
+            for c in unit.findall(body):
                 c = c.strip()
-                if len(c) >= 6:
+                if len(c) >= min_len:
                     pools.setdefault(b.section, []).append(c)
     for k in pools:
         pools[k] = sorted(set(pools[k]))
     return pools
 
 
-def _paragraph(pool: list[str], sentences: int, rng: random.Random) -> str:
-    """``sentences`` sentences of 2-4 clauses each, drawn from ``pool``."""
+def _paragraph(pool: list[str], sentences: int, rng: random.Random, phrasing: str = "clauses") -> str:
+    """``sentences`` sentences of 2-4 clauses each, drawn from ``pool`` (or whole sentences)."""
+    if phrasing == "sentences":
+        return "".join(rng.sample(pool, min(len(pool), sentences + 1)))
     out = []
     for _ in range(sentences):
         clauses = rng.sample(pool, min(len(pool), rng.randint(2, 4)))
@@ -124,12 +130,15 @@ def _swap_places(text: str, place: str) -> str:
 
 
 def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = None,
-             group_size: tuple[int, int] = (2, 4), handed_down: int | None = None) -> Generated:
+             group_size: tuple[int, int] = (2, 4), handed_down: int | None = None,
+             phrasing: str = "clauses") -> Generated:
     """Write ``n`` reports ``outdir/gen_00001.txt`` ...; plant ``groups`` copy groups (default n//20)
-    and ``handed_down`` standard paragraphs, each in about 5% of the reports (default 3 when n >= 200)."""
+    and ``handed_down`` standard paragraphs, each in 1/8 of the reports (at least 25; default 3 when n >= 200)."""
     rng = random.Random(seed)
     docs = _seed_docs()
-    pools = _pools(docs)
+    if phrasing not in ("clauses", "sentences"):
+        raise ValueError(f"phrasing: {phrasing!r}")
+    pools = _pools(docs, _CLAUSE, 6) if phrasing == "clauses" else _pools(docs, _SENT, 12)
     names = _names(rng, n)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -154,7 +163,7 @@ def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = 
                 continue
             count = max(2, min(5, len(_SENT.findall(b.text))))
             head = (b.inline_heading + "。") if b.inline_heading else ""
-            text = _swap_places(_renumber(head + _paragraph(pools[b.section], count, rng), rng), place)
+            text = _swap_places(_renumber(head + _paragraph(pools[b.section], count, rng, phrasing), rng), place)
             lines[b.line - 1] = text
             for ln in range(b.line + 1, b.end_line + 1):
                 lines[ln - 1] = ""
@@ -164,11 +173,12 @@ def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = 
         bodies.append(lines)
         para_slots.append([s + 1 for s in slots])
         gen.issuers.append(issuer)
-    # handed-down text: the same paragraph, word for word, in about 5% of the reports each
+    # handed-down text: the same paragraph, word for word, in 1/8 of the reports each (beyond any
+    # boilerplate threshold: batch_options boilerplate_fraction 0.1, boilerplate_min 20)
     n_standard = (3 if n >= 200 else 0) if handed_down is None else handed_down
     for _ in range(n_standard):
-        text = _paragraph(pools[rng.choice(sorted(k for k in pools if k))], 3, rng)
-        for k in rng.sample(range(n), max(1, n // 20)):
+        text = _paragraph(pools[rng.choice(sorted(k for k in pools if k))], 3, rng, phrasing)
+        for k in rng.sample(range(n), min(n, max(25, n // 8))):
             if para_slots[k]:
                 slot = rng.choice(para_slots[k])
                 bodies[k][slot] = text
