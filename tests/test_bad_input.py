@@ -344,3 +344,24 @@ def test_atomic_write_success_replaces_content(tmp_path):
     output.atomic_write_text(target, "新结果")
     assert target.read_text(encoding="utf-8") == "新结果"
     assert [x.name for x in target.parent.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from textcheck import output
+
+    monkeypatch.setattr(output, "_UMASK", None)  # read afresh under the umask set here
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "new.html"
+        output.atomic_write_bytes(fresh, b"<p>x</p>", durable=False)
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # as open() would, not mkstemp's 0600
+        kept = tmp_path / "kept.csv"
+        kept.write_bytes(b"a")
+        kept.chmod(0o640)
+        output.atomic_write_text(kept, "b")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "b"
+    finally:
+        os.umask(old)

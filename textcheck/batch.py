@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Sequence
 from textcheck import __version__
 from textcheck.config import Config
 from textcheck.errors import ConfigError, InputError, TextcheckError
+from textcheck.output import atomic_write_bytes
 
 ALGO_VERSION = "batch-1"  # bump when signatures or paragraph extraction change
 NUM_PERM = 128
@@ -209,24 +210,6 @@ def _cache_file(cache_dir: str, key: str) -> Path:
     return Path(cache_dir) / key[:2] / f"{key}.json"
 
 
-def _quiet_atomic_write(path: Path, data: bytes) -> None:
-    """Atomic (temp file + rename) without fsync: for the cache and the per-report pages."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _read(path: str, max_bytes: int) -> bytes:
     from textcheck.readers import read_path
 
@@ -268,8 +251,9 @@ def process_file(path: str) -> dict[str, Any]:
     rec["sha256"] = sha
     if cache_dir:
         try:
-            _quiet_atomic_write(_cache_file(cache_dir, key), json.dumps(rec, ensure_ascii=False).encode("utf-8"))
-        except OSError:
+            atomic_write_bytes(_cache_file(cache_dir, key), json.dumps(rec, ensure_ascii=False).encode("utf-8"),
+                               durable=False)
+        except TextcheckError:
             pass  # a read-only cache never stops the batch
     rec["cached"] = False
     return rec
@@ -834,7 +818,6 @@ _SEV_RANK = {"info": 0, "warning": 1, "error": 2}
 
 def write_outputs(result: BatchResult, outdir: Path) -> list[Path]:
     """summary.csv, summary.xlsx, findings.jsonl, index.html and reports/NNN.html; all atomic."""
-    from textcheck.output import atomic_write_bytes
     from textcheck.render import batch_html, table
 
     outdir.mkdir(parents=True, exist_ok=True)
@@ -852,10 +835,7 @@ def write_outputs(result: BatchResult, outdir: Path) -> list[Path]:
     for k, rep in enumerate(result.reports):
         name = batch_html.page_name(k, len(result.reports))
         keep.add(name)
-        try:
-            _quiet_atomic_write(pages / name, batch_html.render_report(result, k).encode("utf-8"))
-        except OSError as exc:
-            raise InputError(f"无法写入输出文件：{exc.strerror or exc}", path=str(pages / name)) from exc
+        atomic_write_bytes(pages / name, batch_html.render_report(result, k).encode("utf-8"), durable=False)
     if pages.is_dir():  # pages left over from an earlier, larger batch
         for old in pages.glob("*.html"):
             if old.name not in keep:
