@@ -337,3 +337,38 @@ def test_lsh_candidates_yield_each_bucket_pair_once(monkeypatch):
     assert len(got) == len(set(got)) == cm.candidates  # no pair twice
     assert set(got) == expected and all(u < v for u, v in got)
     assert cm.skipped_buckets >= 1
+
+
+def test_run_batch_reports_stages_and_write_progress(tmp_path):
+    from textcheck.batch import output_count
+
+    src = tmp_path / "in"
+    generate(src, 3, seed=4, groups=1)
+    files = discover([str(src)])[0]
+    stages, checked, written = [], [], []
+    result = run_batch(files, Config(), progress=checked.append, stage=stages.append)
+    assert stages == ["match", "score"] and sum(checked) == 3
+    write_outputs(result, tmp_path / "out", progress=written.append)
+    assert sum(written) == output_count(result) == 4 + 3
+    assert len(list((tmp_path / "out" / "reports").glob("*.html"))) == 3
+
+
+def test_write_outputs_into_a_file_is_a_clear_error(tmp_path, corpus):
+    from textcheck.errors import InputError
+
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(InputError, match="无法写入输出文件"):
+        write_outputs(corpus["result"], blocker)
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_cli_batch_with_progress_bars(tmp_path, corpus, monkeypatch):
+    from textcheck import cli_batch
+
+    monkeypatch.setattr(cli_batch, "_interactive", lambda: True)
+    out = tmp_path / "tty"
+    res = CliRunner().invoke(app, ["batch", str(corpus["src"] / "gen"), "-o", str(out), "-j", "1"])
+    assert res.exit_code == 0, res.output
+    assert "共 24 个文件" in res.output and (out / "index.html").is_file()
+    assert len(list((out / "reports").glob("*.html"))) == 24

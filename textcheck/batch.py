@@ -739,7 +739,10 @@ def run_batch(
     use_cache: bool = True,
     max_bytes: int = 20 * 1024 * 1024,
     progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> BatchResult:
+    """Check ``files``, match them against each other, score them. ``progress(n)`` after each checked
+    file; ``stage(name)`` when a later stage starts ("match", then "score")."""
     from textcheck.rules import all_rules
     from textcheck.rules.batch import copy_findings
 
@@ -753,7 +756,11 @@ def run_batch(
     copy_enabled = "cross-report-copy" not in config.disabled
     if copy_enabled:
         rule_ids.append("cross-report-copy")
+    if stage:
+        stage("match")
     cm = cross_match(records, opts) if copy_enabled else CrossMatch()
+    if stage:
+        stage("score")
     group_of: dict[int, list[str]] = {}
     for g in cm.groups:
         for r in g["records"]:
@@ -816,26 +823,40 @@ def run_batch(
 _SEV_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-def write_outputs(result: BatchResult, outdir: Path) -> list[Path]:
-    """summary.csv, summary.xlsx, findings.jsonl, index.html and reports/NNN.html; all atomic."""
+_SUMMARY_FILES = ("summary.csv", "summary.xlsx", "findings.jsonl", "index.html")
+
+
+def output_count(result: BatchResult) -> int:
+    """How many files ``write_outputs`` writes: the summary files and one page per report."""
+    return len(_SUMMARY_FILES) + len(result.reports)
+
+
+def write_outputs(result: BatchResult, outdir: Path, progress: Callable[[int], None] | None = None) -> list[Path]:
+    """summary.csv, summary.xlsx, findings.jsonl, index.html and reports/NNN.html; all atomic.
+    ``progress(n)`` after each file written (``output_count(result)`` in all)."""
     from textcheck.render import batch_html, table
 
-    outdir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in (
-        ("summary.csv", table.render_csv(result)),
-        ("summary.xlsx", table.render_xlsx(result)),
-        ("findings.jsonl", table.render_jsonl(result)),
-        ("index.html", batch_html.render_index(result).encode("utf-8")),
-    ):
+    render = {
+        "summary.csv": table.render_csv,
+        "summary.xlsx": table.render_xlsx,
+        "findings.jsonl": table.render_jsonl,
+        "index.html": lambda r: batch_html.render_index(r).encode("utf-8"),
+    }
+    for name in _SUMMARY_FILES:
+        data = render[name](result)
         atomic_write_bytes(outdir / name, data)
         written.append(outdir / name)
+        if progress:
+            progress(1)
     pages = outdir / "reports"
     keep = set()
     for k, rep in enumerate(result.reports):
         name = batch_html.page_name(k, len(result.reports))
         keep.add(name)
         atomic_write_bytes(pages / name, batch_html.render_report(result, k).encode("utf-8"), durable=False)
+        if progress:
+            progress(1)
     if pages.is_dir():  # pages left over from an earlier, larger batch
         for old in pages.glob("*.html"):
             if old.name not in keep:

@@ -26,7 +26,7 @@ def batch(
 ) -> None:
     """批量检查一个或多个文件夹中的全部年度报告：逐份评分，找出不同单位之间内容雷同、相互抄袭的段落，
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
-    from textcheck.batch import batch_options, discover, run_batch, score_weights, write_outputs
+    from textcheck.batch import batch_options, discover, output_count, run_batch, score_weights, write_outputs
 
     cfg = load_config_or_exit(config)
     try:
@@ -46,20 +46,32 @@ def batch(
         fail("没有找到可检查的报告文件（支持 .txt .docx .pdf .html .htm）")
     cache = str(cache_dir or (output / ".cache"))
     err = console(stderr=True)
-    show = not quiet and sys.stderr.isatty()
+    show = not quiet and _interactive()
     try:
         if show:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            with Progress(TextColumn("检查报告"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                           console=err, transient=True) as prog:
-                task = prog.add_task("check", total=len(files))
+                task = prog.add_task("检查报告", total=len(files))
+                stages: dict[str, object] = {}
+
+                def stage(name: str) -> None:  # the previous stage is done; the next one has no count
+                    for t in stages.values():
+                        prog.update(t, total=1, completed=1)
+                    if name != "write":
+                        stages[name] = prog.add_task(_STAGE_LABEL[name], total=None)
+
                 result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
-                                   max_bytes=int(max_size * 1024 * 1024), progress=lambda k: prog.advance(task, k))
+                                   max_bytes=int(max_size * 1024 * 1024), progress=lambda k: prog.advance(task, k),
+                                   stage=stage)
+                stage("write")
+                written = prog.add_task(_STAGE_LABEL["write"], total=output_count(result))
+                write_outputs(result, output, progress=lambda k: prog.advance(written, k))
         else:
             result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
                                max_bytes=int(max_size * 1024 * 1024))
-        write_outputs(result, output)
+            write_outputs(result, output)
     except TextcheckError as exc:
         fail(str(exc))
     st = result.stats
@@ -74,6 +86,14 @@ def batch(
         if any({"info": 0, "warning": 1, "error": 2}[f["severity"]] >= rank for f in result.findings()):
             raise typer.Exit(1)
     raise typer.Exit(0)
+
+
+def _interactive() -> bool:
+    """Progress bars only for a person watching a terminal, never in logs or pipes."""
+    return sys.stderr.isatty()
+
+
+_STAGE_LABEL = {"match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}
 
 
 def _esc(s: str) -> str:
