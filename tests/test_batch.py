@@ -148,6 +148,25 @@ def test_xlsx_readable(corpus):
     assert ws.column_dimensions["A"].width > 10
 
 
+def test_xlsx_bytes_do_not_depend_on_the_clock(corpus, monkeypatch):
+    import datetime as real_datetime
+    import types
+
+    import openpyxl.writer.excel as excel
+
+    from textcheck.render.table import render_xlsx
+
+    class Later(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime.datetime(2031, 5, 6, 7, 8, 9, tzinfo=tz)
+
+    first = render_xlsx(corpus["result"])
+    # openpyxl stamps dcterms:modified with the clock on save; a later run must still give the same bytes
+    monkeypatch.setattr(excel, "datetime", types.SimpleNamespace(datetime=Later, timezone=real_datetime.timezone))
+    assert render_xlsx(corpus["result"]) == first
+
+
 def test_findings_jsonl(corpus):
     lines = (corpus["out"] / "findings.jsonl").read_text(encoding="utf-8").splitlines()
     recs = [json.loads(x) for x in lines]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 LEVEL_LABEL = {"province": "省级", "city": "市级", "county": "县级", "township": "乡级"}
@@ -64,8 +65,9 @@ def render_xlsx(result) -> bytes:
     ws = wb.active
     ws.title = "汇总"
     head = header(result)
+    body = rows(result)
     ws.append(head)
-    for row in rows(result):
+    for row in body:
         ws.append(row)
     bold = Font(bold=True)
     for cell in ws[1]:
@@ -79,7 +81,7 @@ def render_xlsx(result) -> bytes:
         row[ratio_col - 1].number_format = "0.0%"
         row[score_col - 1].number_format = "0.0"
     for idx, name in enumerate(head, 1):
-        values = [name] + [r[idx - 1] for r in rows(result)[:500]]
+        values = [name] + [r[idx - 1] for r in body[:500]]
         width = max(_width(v) for v in values) + 2
         ws.column_dimensions[get_column_letter(idx)].width = max(6, min(60, width))
     # fixed workbook metadata: byte-identical reruns
@@ -94,8 +96,12 @@ def render_xlsx(result) -> bytes:
     return _normalise_zip(buf.getvalue())
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the xlsx zip with fixed member timestamps so identical input gives identical bytes."""
+    """Rewrite the xlsx zip with fixed member timestamps, and the fixed modification time that
+    openpyxl's save() overwrites with the clock, so identical input gives identical bytes."""
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -105,7 +111,10 @@ def _normalise_zip(data: bytes) -> bytes:
             zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = info.external_attr
-            dst.writestr(zi, src.read(info.filename))
+            member = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                member = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member)
+            dst.writestr(zi, member)
     return out.getvalue()
 
 
