@@ -17,6 +17,7 @@ Nothing here prints; progress is reported through a callback.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -728,6 +729,16 @@ class BatchResult:
     def findings(self) -> Iterable[dict[str, Any]]:
         for r in self.reports:
             yield from r["findings"]
+
+    @functools.cached_property
+    def index_of(self) -> dict[str, int]:
+        """Report path -> its position in ``reports`` (built once, for links between pages)."""
+        return {r["path"]: k for k, r in enumerate(self.reports)}
+
+    @functools.cached_property
+    def group_position(self) -> dict[str, int]:
+        """Copy group id -> its position in ``groups``."""
+        return {g["id"]: k for k, g in enumerate(self.groups)}
 
 
 def run_batch(

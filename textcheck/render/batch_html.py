@@ -96,9 +96,12 @@ def render_index(result) -> str:
 
 
 def _groups_html(result, *, prefix: str, only: set[str] | None) -> str:
-    index = {r["path"]: k for k, r in enumerate(result.reports)}
+    index = result.index_of
     total = len(result.reports)
-    groups = [g for g in result.groups if only is None or g["id"] in only]
+    if only is None:
+        groups = result.groups
+    else:
+        groups = [result.groups[k] for k in sorted(result.group_position[g] for g in only)]
     if not groups:
         return "<h2>内容雷同的报告组</h2><p>未发现不同单位之间内容雷同的段落。</p>" if only is None else ""
     out = ["<h2>内容雷同的报告组</h2>",
@@ -125,7 +128,7 @@ def _groups_html(result, *, prefix: str, only: set[str] | None) -> str:
 def render_report(result, k: int) -> str:
     r: dict[str, Any] = result.reports[k]
     total = len(result.reports)
-    index = {x["path"]: i for i, x in enumerate(result.reports)}
+    index = result.index_of
     parts = [
         '<p><a href="../index.html">← 返回总览</a></p>',
         f"<h1>{escape(r['path'])}</h1>",
