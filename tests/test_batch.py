@@ -250,16 +250,14 @@ _PARAS = {
 def _record(path: str, issuer: str, texts: list[str]) -> dict:
     import base64
 
-    import numpy as np
-
-    from textcheck.batch import signature
+    from textcheck.batch import signatures
 
     paras = []
     for k, t in enumerate(texts):
         comp = comparable(t)
         paras.append({"line": 10 + 2 * k, "end_line": 10 + 2 * k, "section": "overview", "text": comp, "raw": t,
                       "template": 0.0})
-    sigs = np.stack([signature(p["text"]) for p in paras]).astype("<u4").tobytes() if paras else b""
+    sigs = signatures([p["text"] for p in paras]).astype("<u4").tobytes()
     return {"path": path, "status": "ok", "result": {"issuer": issuer, "findings": []},
             "narrative_chars": sum(len(p["text"]) for p in paras), "paragraphs": paras,
             "signatures": base64.b64encode(sigs).decode("ascii")}
@@ -305,6 +303,22 @@ def test_cross_report_copy_silent_on_handed_down_text():
     assert cm.boilerplate_paragraphs == 25
     assert set(cm.matches) == {3, 7} and list(cm.matches[3]) == [1]
     assert [g["reports"] for g in cm.groups] == [["r03.txt", "r07.txt"]]
+
+
+def test_signatures_estimate_shingle_overlap_and_are_stable():
+    import numpy as np
+
+    from textcheck.batch import NUM_PERM, signatures
+
+    base = comparable(_PARAS["platform"])
+    near = comparable(_PARAS["platform"].replace("六个", "五个"))
+    other = comparable(_PARAS["review"])
+    sig = signatures([base, near, other])
+    assert sig.shape == (3, NUM_PERM) and sig.dtype == np.uint32
+    agree = lambda i, j: float(np.mean(sig[i] == sig[j]))  # noqa: E731 - MinHash estimate of Jaccard
+    assert agree(0, 1) > 0.8 and agree(0, 2) < 0.2
+    assert np.array_equal(signatures([base]), sig[:1])  # same text, same signature (the cache relies on it)
+    assert signatures([]).shape == (0, NUM_PERM)
 
 
 def test_boilerplate_crowd_grows_with_batch_but_is_capped():

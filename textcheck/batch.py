@@ -5,7 +5,7 @@ Pipeline (docs/batch.md):
 1. ``discover``: every readable or known-unreadable file under the given paths, sorted.
 2. ``_process`` (in worker processes, ``ProcessPoolExecutor.map`` with chunks, so results come back
    in input order): read bytes -> sha256 -> cache hit, or ``check_document`` + paragraph
-   signatures (MinHash over char 3-grams hashed with crc32), written to the cache.
+   signatures (datasketch MinHash over char 3-grams hashed with crc32), written to the cache.
 3. ``cross_match`` (parent): exact duplicates grouped by text, then MinHash LSH banding over the
    distinct texts for candidate pairs, verified with ``rapidfuzz.fuzz.ratio``; union-find gives
    clusters of shared paragraphs; clusters shared by many issuers are boilerplate and dropped.
@@ -33,7 +33,7 @@ from textcheck.config import Config
 from textcheck.errors import ConfigError, InputError, TextcheckError
 from textcheck.output import atomic_write_bytes
 
-ALGO_VERSION = "batch-1"  # bump when signatures or paragraph extraction change
+ALGO_VERSION = "batch-2"  # bump when signatures or paragraph extraction change (2: datasketch MinHash)
 NUM_PERM = 128
 BANDS, ROWS = 25, 5  # 25 bands x 5 rows (125 of the 128 values): LSH threshold ~ (1/25)^(1/5) = 0.53 Jaccard
 SHINGLE = 3
@@ -146,34 +146,25 @@ def template_share(text: str, pattern: re.Pattern[str] | None) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# MinHash signatures (universal hashing of crc32 shingle hashes; numpy, vectorised per paragraph)
+# MinHash signatures: datasketch's MinHash (affine32 scheme) over crc32 hashes of char 3-grams
 
-_MERSENNE = (1 << 61) - 1
-_PERMS: Any = None
-
-
-def _perms():
-    global _PERMS
-    if _PERMS is None:
-        import numpy as np
-
-        rng = np.random.RandomState(20240607)
-        a = rng.randint(1, _MERSENNE, size=NUM_PERM, dtype=np.uint64)
-        b = rng.randint(0, _MERSENNE, size=NUM_PERM, dtype=np.uint64)
-        _PERMS = (a, b)
-    return _PERMS
+MINHASH_SEED = 20240607
 
 
-def signature(text: str):
-    """MinHash signature (NUM_PERM uint32) of the char 3-gram set of ``text``."""
+def _shingles(text: str) -> set[bytes]:
+    return {text[i : i + SHINGLE].encode("utf-8") for i in range(max(1, len(text) - SHINGLE + 1))}
+
+
+def signatures(texts: Sequence[str]):
+    """MinHash signatures (``len(texts)`` x NUM_PERM uint32 array) of the char 3-gram sets of ``texts``."""
     import numpy as np
+    from datasketch import MinHash
 
-    a, b = _perms()
-    grams = {zlib.crc32(text[i : i + SHINGLE].encode("utf-8")) for i in range(max(1, len(text) - SHINGLE + 1))}
-    hv = np.fromiter(grams, dtype=np.uint64, count=len(grams))
-    with np.errstate(over="ignore"):
-        phv = ((hv[:, None] * a[None, :] + b[None, :]) % np.uint64(_MERSENNE)) & np.uint64(0xFFFFFFFF)
-    return phv.min(axis=0).astype(np.uint32)
+    if not texts:
+        return np.zeros((0, NUM_PERM), dtype=np.uint32)
+    sketches = MinHash.bulk((_shingles(t) for t in texts), num_perm=NUM_PERM, seed=MINHASH_SEED,
+                            hashfunc=zlib.crc32, scheme="affine32")
+    return np.stack([m.hashvalues for m in sketches]).astype(np.uint32)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,12 +289,9 @@ def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
                 {"line": b.line, "end_line": b.end_line, "section": b.section, "text": comp,
                  "raw": " ".join(b.raw.split())[:300], "template": template_share(comp, pattern)}
             )
-            sigs.append(signature(comp))
     sig_b64 = ""
-    if sigs:
-        import numpy as np
-
-        sig_b64 = base64.b64encode(np.stack(sigs).astype("<u4").tobytes()).decode("ascii")
+    if paras:
+        sig_b64 = base64.b64encode(signatures([p["text"] for p in paras]).astype("<u4").tobytes()).decode("ascii")
     return {
         "path": path,
         "status": "ok" if result.is_report else "not-report",
