@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from textcheck.gazetteer import gazetteer, load, timing
+from textcheck.gazetteer import gazetteer
 
 
 @pytest.fixture(scope="module")

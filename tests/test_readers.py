@@ -18,7 +18,7 @@ import pytest
 
 from textcheck.errors import InputError
 from textcheck.parse import parse
-from textcheck.readers import read_bytes, read_path
+from textcheck.readers import read_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpora" / "samples" / "003_c09c82378b8e7991.txt"

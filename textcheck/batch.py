@@ -275,7 +275,6 @@ def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
     min_chars = int(_W["min_chars"])
     pattern = _W.get("pattern")
     paras = []
-    sigs = []
     narrative_chars = 0
     if result.is_report:
         for b in doc.blocks:
