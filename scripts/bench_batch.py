@@ -57,19 +57,20 @@ def all_pairs_truth(records, opts, sample):
 
 
 def why_missed(a, b, opts) -> str:
-    """Why a planted pair was not reported: the best-matching paragraphs of reports ``a`` and ``b``
-    are below the threshold (the copier's name made them differ), template wording (never compared),
-    or else left to the boilerplate filter or missed by the matcher."""
+    """Why a planted pair was not reported: no paragraphs of reports ``a`` and ``b`` reach the threshold
+    (the copier's name made them differ), every pair that does is template wording (never compared),
+    or else the boilerplate filter dropped it or the matcher missed it."""
     from rapidfuzz import fuzz, process
 
     ta, tb = [p["text"] for p in a["paragraphs"]], [p["text"] for p in b["paragraphs"]]
     if not ta or not tb:
         return "below"
     m = process.cdist(ta, tb, scorer=fuzz.ratio)
-    i, j = divmod(int(m.argmax()), m.shape[1])
-    if m[i, j] < opts["threshold"]:
+    pairs = list(zip(*(m >= opts["threshold"]).nonzero()))
+    if not pairs:
         return "below"
-    if max(a["paragraphs"][i].get("template", 0), b["paragraphs"][j].get("template", 0)) >= opts["template_share"]:
+    share = opts["template_share"]
+    if all(max(a["paragraphs"][i].get("template", 0), b["paragraphs"][j].get("template", 0)) >= share for i, j in pairs):
         return "template"
     return "other"
 
