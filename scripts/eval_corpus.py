@@ -6,6 +6,7 @@
     python scripts/eval_corpus.py --json            # all figures and per-file rows, machine-readable, deterministic
     python scripts/eval_corpus.py --check           # compare with tests/corpus/thresholds.toml, exit 1 on regression
     python scripts/eval_corpus.py --jobs 2          # check the files in 2 processes
+    python scripts/eval_corpus.py --disable not-a-report -v   # what the other rules say on the rejected files
 
 The corpus (77 excerpts in ``pages/``, 11 full reports in ``full/``, a manifest in each) is NOT part of the
 repository and its text never enters it: this script reads it at run time. What the repository holds is
@@ -510,23 +511,27 @@ def evaluate_file(cf: CorpusFile, result: dict | None, labels: FileLabels | None
 # --------------------------------------------------------------------------------------------- the run
 
 
-def _check_one(path: str) -> tuple[dict | None, str | None]:
+def _check_one(path: str, disabled: tuple[str, ...] = ()) -> tuple[dict | None, str | None]:
     from textcheck.engine import check_path
 
     try:
+        if disabled:
+            from textcheck.config import Config
+
+            return check_path(path, Config(disabled=set(disabled))).to_dict(), None
         return check_path(path).to_dict(), None
     except Exception as exc:  # a reader's Chinese error or a crash: the file is named as unreadable
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def run_checker(files: list[CorpusFile], jobs: int = 1) -> list[tuple[dict | None, str | None]]:
+def run_checker(files: list[CorpusFile], jobs: int = 1, disabled: tuple[str, ...] = ()) -> list[tuple[dict | None, str | None]]:
     paths = [str(f.path) for f in files]
     if jobs <= 1:
-        return [_check_one(p) for p in paths]
+        return [_check_one(p, disabled) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_check_one, paths, chunksize=4))
+        return list(pool.map(_check_one, paths, [disabled] * len(paths), chunksize=4))
 
 
 @dataclass
@@ -614,7 +619,7 @@ def aggregate(rows: list[dict], current_rules: set[str] | None = None) -> tuple[
     return fig, dict(sorted(rules.items()))
 
 
-def evaluate(corpus: Path = DEFAULT_CORPUS, labels_path: Path = DEFAULT_LABELS, jobs: int = 1) -> Evaluation:
+def evaluate(corpus: Path = DEFAULT_CORPUS, labels_path: Path = DEFAULT_LABELS, jobs: int = 1, disabled: tuple[str, ...] = ()) -> Evaluation:
     files = load_corpus(corpus)
     labels = load_labels(labels_path)
     ids = {f.id for f in files}
@@ -622,7 +627,7 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, labels_path: Path = DEFAULT_LABELS, 
     if stray:
         raise ValueError(f"labels name files the manifests do not list: {', '.join(stray)}")
     t0 = time.perf_counter()
-    results = run_checker(files, jobs)
+    results = run_checker(files, jobs, tuple(sorted(disabled)))
     elapsed = time.perf_counter() - t0
     rows = [evaluate_file(cf, res, labels.get(cf.id), err) for cf, (res, err) in zip(files, results)]
     figures, rules = aggregate(rows, current_rule_ids())
@@ -764,12 +769,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", default=str(DEFAULT_LABELS))
     ap.add_argument("--thresholds", default=str(DEFAULT_THRESHOLDS))
     ap.add_argument("--jobs", type=int, default=1, help="processes (the machine has 2 cores)")
+    ap.add_argument(
+        "--disable", action="append", default=[], metavar="RULE",
+        help="run without a rule, e.g. --disable not-a-report to see what the other rules say on rejected files (not with --check)",
+    )
     args = ap.parse_args(argv)
+    if args.disable and args.check:
+        ap.error("--check measures the checker as shipped: drop --disable")
     corpus = Path(args.corpus)
     if not (corpus / "pages" / "manifest.json").is_file():
         print(f"no corpus at {corpus} (expected pages/manifest.json and full/manifest.json)", file=sys.stderr)
         return 2
-    ev = evaluate(corpus, Path(args.labels), jobs=args.jobs)
+    ev = evaluate(corpus, Path(args.labels), jobs=args.jobs, disabled=tuple(args.disable))
     if args.json:
         sys.stdout.write(to_json(ev))
     else:

@@ -291,6 +291,14 @@ def test_synthetic_corpus_end_to_end(tmp_path, capsys):
     assert any(line.startswith("pages/002.txt  UNREADABLE") for line in out)
 
 
+def test_disable_runs_without_a_rule_and_refuses_check(tmp_path):
+    corpus = _synthetic_corpus(tmp_path)
+    off = ev.evaluate(corpus, corpus / "labels.toml", disabled=("section-missing",))
+    assert not any(f["rule"] == "section-missing" for r in off.rows for f in r["findings"])
+    with pytest.raises(SystemExit):
+        ev.main([str(corpus), "--labels", str(corpus / "labels.toml"), "--disable", "not-a-report", "--check"])
+
+
 def test_labels_naming_files_outside_the_manifests_are_an_error(tmp_path):
     corpus = _synthetic_corpus(tmp_path)
     (corpus / "labels.toml").write_text('["pages/999.txt"]\nnote = "x"\n', encoding="utf-8")
