@@ -514,12 +514,13 @@ def evaluate_file(cf: CorpusFile, result: dict | None, labels: FileLabels | None
 def _check_one(path: str, disabled: tuple[str, ...] = ()) -> tuple[dict | None, str | None]:
     from textcheck.engine import check_path
 
-    try:
-        if disabled:
-            from textcheck.config import Config
+    config = None
+    if disabled:  # imported outside the try: a moved Config must fail loudly, not mark every file unreadable
+        from textcheck.config import Config
 
-            return check_path(path, Config(disabled=set(disabled))).to_dict(), None
-        return check_path(path).to_dict(), None
+        config = Config(disabled=set(disabled))
+    try:
+        return (check_path(path, config) if config else check_path(path)).to_dict(), None
     except Exception as exc:  # a reader's Chinese error or a crash: the file is named as unreadable
         return None, f"{type(exc).__name__}: {exc}"
 
