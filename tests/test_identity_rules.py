@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from textcheck.config import Config
+from textcheck.finding import Severity
 from textcheck.identity import resolve_issuer, resolve_name
-from textcheck.model import Severity
 from textcheck.parse import parse_text
 from textcheck.rules import Context, get_rule
 

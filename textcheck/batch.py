@@ -22,7 +22,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from textcheck import __version__
 from textcheck.config import Config
 from textcheck.errors import ConfigError, InputError, TextcheckError
 from textcheck.output import atomic_write_bytes
+from textcheck.text import comparable, template_phrases, template_share
 
 ALGO_VERSION = "batch-2"  # bump when signatures or paragraph extraction change (2: datasketch MinHash)
 NUM_PERM = 128
@@ -53,13 +53,6 @@ BATCH_DEFAULTS: dict[str, Any] = {
     "boilerplate_max": 100,  # ...and always when shared by this many
     "max_related": 10,  # at most this many other reports listed per finding
 }
-
-_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def comparable(text: str) -> str:
-    return _STRIP.sub("", text)
-
 
 def batch_options(config: Config) -> dict[str, Any]:
     table = dict((config.extra or {}).get("batch") or {})
@@ -104,45 +97,6 @@ def discover(paths: Sequence[str], exclude: Sequence[Path] = ()) -> tuple[list[s
         else:
             missing.append(p)
     return sorted(found.values()), missing
-
-
-# ---------------------------------------------------------------------------------------------
-# template wording
-
-
-def load_template_phrases() -> list[str]:
-    """Lines of corpora/template.txt (comments and blanks skipped); [] when the file is missing."""
-    try:
-        from textcheck.resources import corpus_path
-
-        text = corpus_path("template.txt").read_text(encoding="utf-8")
-    except (OSError, FileNotFoundError, UnicodeDecodeError):
-        return []
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
-def template_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex over comparable text: '…' is a gap of up to 40 characters, digits match any number."""
-    alts = []
-    for phrase in phrases:
-        parts = [comparable(x) for x in re.split(r"…+|\.\.\.", phrase)]
-        parts = [p for p in parts if p]
-        if not parts or sum(len(p) for p in parts) < 2:
-            continue
-        rx = ".{0,40}?".join(re.sub(r"\d+", r"\\d+", re.escape(p)) for p in parts)
-        alts.append((sum(len(p) for p in parts), rx))
-    if not alts:
-        return None
-    alts.sort(key=lambda x: (-x[0], x[1]))
-    return re.compile("|".join(f"(?:{rx})" for _, rx in alts))
-
-
-def template_share(text: str, pattern: re.Pattern[str] | None) -> float:
-    """Share of ``text`` (comparable) covered by template phrases."""
-    if not text or pattern is None:
-        return 0.0
-    covered = sum(m.end() - m.start() for m in pattern.finditer(text))
-    return round(min(1.0, covered / len(text)), 3)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +149,6 @@ def config_fingerprint(config: Config, opts: dict[str, Any], template: list[str]
 def _init_worker(state: dict[str, Any]) -> None:
     _W.clear()
     _W.update(state)
-    _W["pattern"] = template_pattern(state["template"])
 
 
 def _cache_file(cache_dir: str, key: str) -> Path:
@@ -261,8 +214,8 @@ def _set_path(rec: dict[str, Any], path: str) -> None:
 
 
 def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
+    from textcheck.document import BlockKind
     from textcheck.engine import check_document
-    from textcheck.model import BlockKind
     from textcheck.parse import parse
     from textcheck.readers import read_bytes
 
@@ -273,7 +226,6 @@ def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
     result = check_document(parse(source), _W["config"])
     doc = result.document
     min_chars = int(_W["min_chars"])
-    pattern = _W.get("pattern")
     paras = []
     narrative_chars = 0
     if result.is_report:
@@ -286,7 +238,7 @@ def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
                 continue
             paras.append(
                 {"line": b.line, "end_line": b.end_line, "section": b.section, "text": comp,
-                 "raw": " ".join(b.raw.split())[:300], "template": template_share(comp, pattern)}
+                 "raw": " ".join(b.raw.split())[:300], "template": template_share(comp)}
             )
     sig_b64 = ""
     if paras:
@@ -322,12 +274,11 @@ def run_checks(
 ) -> list[dict[str, Any]]:
     """Records for ``files``, in the same order; ``progress(n)`` after each file."""
     opts = batch_options(config)
-    template = load_template_phrases()
+    template = list(template_phrases())
     state = {
         "config": config,
         "max_bytes": max_bytes,
         "min_chars": opts["min_chars"],
-        "template": template,
         "cache_dir": cache_dir,
         "use_cache": use_cache,
         "fingerprint": config_fingerprint(config, opts, template),

@@ -62,9 +62,11 @@ def plain(markup: str) -> str:
 
 def load_config_or_exit(config_path: Optional[str], issuer: Optional[str] = None):
     from textcheck.config import load_config
+    from textcheck.engine import validate_config
 
     try:
         cfg = load_config(config_path)
+        validate_config(cfg)
     except TextcheckError as exc:
         fail(str(exc))
     if issuer:
@@ -88,12 +90,9 @@ def write_output(output: Optional[Path], text: str, *, markup: bool, color: bool
 
 
 def exit_code_for(results, fail_on: FailOn) -> int:
-    if fail_on is FailOn.never:
-        return 0
-    from textcheck.model import Severity
+    from textcheck.finding import exit_code
 
-    threshold = Severity.parse(fail_on.value).rank
-    return 1 if any(f.severity.rank >= threshold for r in results for f in r.findings) else 0
+    return exit_code((f for r in results for f in r.findings), fail_on.value)
 
 
 @app.command()

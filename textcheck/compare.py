@@ -14,14 +14,14 @@ Everything here is deterministic: every collection is built in document order or
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from textcheck.model import Block, Document, Finding, Related, Severity, shorten
-from textcheck.parse import SECTION_TITLE, SECTIONS, normalize_line
+from textcheck.document import Block, Document, shorten
+from textcheck.finding import Finding, Related, Severity
+from textcheck.parse import SECTION_TITLE, SECTIONS
+from textcheck.text import comparable, merge_spans, nonspace_count, template_spans
 
 MIN_RUN = 8  # a copied stretch must be at least this many characters
 MIN_PARA_COPY = 16  # below this many copied characters in one paragraph, count nothing (shared phrases)
@@ -34,90 +34,6 @@ NO_SECTION = "_"  # key for paragraphs before the first section heading
 NO_SECTION_TITLE = "开头及其他位置"
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-
-
-# ---------------------------------------------------------------------------------------------
-# template wording
-
-
-@functools.lru_cache(maxsize=1)
-def template_phrases() -> tuple[str, ...]:
-    """Lines of ``corpora/template.txt``: the official format's fixed wording, one phrase per line.
-
-    Comment lines (``#``) and blank lines are dropped; phrases are NFKC-normalised like report text.
-    ``…`` inside a phrase stands for any short text; digits match any number.
-    """
-    from textcheck.resources import corpus_path
-
-    out = []
-    for line in corpus_path("template.txt").read_text(encoding="utf-8").splitlines():
-        s = line.strip()
-        if s and not s.startswith("#"):
-            out.append(normalize_line(s))
-    return tuple(out)
-
-
-def _phrase_regex(phrase: str) -> str:
-    parts = []
-    for piece in phrase.split("…"):
-        rx = []
-        for tok in re.findall(r"\d+|.", piece, flags=re.S):
-            if tok.isdigit():
-                rx.append(r"\d+")
-            elif unicodedata.category(tok).startswith(("P", "S", "Z")):
-                rx.append(r"\W?")
-            else:
-                rx.append(re.escape(tok))
-        parts.append("".join(rx))
-    return r".{0,60}?".join(parts)
-
-
-@functools.lru_cache(maxsize=1)
-def template_patterns() -> tuple[re.Pattern[str], ...]:
-    """Compiled phrases long enough to mark narrative text as template (short table labels are not)."""
-    pats = []
-    for p in template_phrases():
-        literal = re.sub(r"[\W\d_…]", "", p)
-        if len(literal) >= 6:
-            pats.append(re.compile(_phrase_regex(p)))
-    return tuple(pats)
-
-
-def template_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Character spans of ``text`` that are template wording, merged and sorted."""
-    spans = []
-    for pat in template_patterns():
-        for m in pat.finditer(text):
-            if m.end() > m.start():
-                spans.append((m.start(), m.end()))
-    return merge_spans(spans)
-
-
-def merge_spans(spans) -> tuple[tuple[int, int], ...]:
-    out: list[list[int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return tuple((a, b) for a, b in out)
-
-
-def _count(text: str, spans, within=None) -> int:
-    """Non-space characters of ``text`` inside ``spans`` (and, if given, inside ``within`` too)."""
-    mask = bytearray(len(text))
-    for a, b in spans:
-        mask[a:b] = b"\x01" * (b - a)
-    if within is not None:
-        m2 = bytearray(len(text))
-        for a, b in within:
-            m2[a:b] = b"\x01" * (b - a)
-        mask = bytearray(x & y for x, y in zip(mask, m2))
-    return sum(1 for ch, m in zip(text, mask) if m and not ch.isspace())
-
-
-def _chars(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
 
 
 def mask_digits(text: str) -> str:
@@ -215,8 +131,8 @@ class CompareResult:
                 "old": {"line": o.line, "end_line": o.end_line, "section": SECTION_TITLE.get(o.section, NO_SECTION_TITLE)},
                 "similarity": p.similarity,
                 "similarity_ignoring_numbers": p.masked_similarity,
-                "copied_chars": _count(n.text, cmp.copies[i].spans) if i in cmp.copies else 0,
-                "chars": _chars(n.text),
+                "copied_chars": nonspace_count(n.text, cmp.copies[i].spans) if i in cmp.copies else 0,
+                "chars": nonspace_count(n.text),
                 "moved": p.moved,
             })
         return {
@@ -397,7 +313,7 @@ def align(old: Document, new: Document) -> Comparison:
 
 
 def _issuer_key(name: str | None) -> str:
-    return re.sub(r"[\s\W_]+", "", name or "")
+    return comparable(name or "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,9 +325,9 @@ def section_ratios(cmp: Comparison) -> tuple[list[dict[str, Any]], dict[str, Any
     for n in cmp.new_paras:
         row = acc.setdefault(n.section, {"chars_incl": 0, "copied_incl": 0, "chars": 0, "copied": 0})
         copied = cmp.copies[n.index].spans if n.index in cmp.copies else ()
-        total, tmpl = _chars(n.text), _count(n.text, n.template)
-        c_incl = _count(n.text, copied)
-        c_tmpl = _count(n.text, copied, within=n.template)
+        total, tmpl = nonspace_count(n.text), nonspace_count(n.text, n.template)
+        c_incl = nonspace_count(n.text, copied)
+        c_tmpl = nonspace_count(n.text, copied, within=n.template)
         row["chars_incl"] += total
         row["copied_incl"] += c_incl
         row["chars"] += total - tmpl

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textcheck.config import Config
-from textcheck.model import Document, Finding, Severity, Source, SubtopicStatus
+from textcheck.document import Document, Source
+from textcheck.errors import ConfigError
+from textcheck.finding import Finding, Severity
 from textcheck.parse import SECTION_TITLE, SECTIONS, parse
 from textcheck.rules import Context, Hit, RuleSpec, all_rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textcheck.rules.subtopics import SubtopicStatus
 
 SCHEMA_VERSION = "1.0"
 
@@ -17,7 +22,7 @@ SCHEMA_VERSION = "1.0"
 class CheckResult:
     document: Document
     findings: list[Finding]
-    subtopics: list[SubtopicStatus] = field(default_factory=list)
+    subtopics: list["SubtopicStatus"] = field(default_factory=list)
     issuer: dict[str, Any] | None = None
     is_report: bool = True
     stats: dict[str, Any] = field(default_factory=dict)
@@ -70,10 +75,8 @@ def make_finding(spec: RuleSpec, hit: Hit, doc: Document, config: Config) -> Fin
     text = hit.text or (doc.excerpt(hit.line, hit.end_line) if hit.line else "")
     section = hit.section
     if section is None and hit.line:
-        for b in doc.blocks:
-            if b.line <= hit.line <= b.end_line:
-                section = b.section
-                break
+        block = doc.block_at(hit.line)
+        section = block.section if block else None
     return Finding(
         rule=spec.id,
         severity=severity,
@@ -88,6 +91,18 @@ def make_finding(spec: RuleSpec, hit: Hit, doc: Document, config: Config) -> Fin
         confidence=round(float(hit.confidence), 3),
         evidence=tuple(sorted(hit.evidence.items())),
     )
+
+
+def validate_config(config: Config) -> None:
+    """Raise ``ConfigError`` for a rule id or a rule option the configuration names but no rule has."""
+    known = {spec.id: spec for spec in all_rules()}
+    for rid in config.named_rules:
+        if rid not in known:
+            raise ConfigError(f"未知的规则 {rid}（用 textcheck rules 查看全部规则）", path=config.source)
+    for rid in config.options:
+        if rid not in known:
+            raise ConfigError(f"未知的规则 {rid}（用 textcheck rules 查看全部规则）", path=config.source)
+        config.rule_options(rid, known[rid].options)
 
 
 def check_document(doc: Document, config: Config | None = None) -> CheckResult:
@@ -106,7 +121,7 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
             break
         findings.extend(make_finding(spec, h, doc, config) for h in hits)
     findings.sort(key=lambda f: f.sort_key)
-    subtopics: list[SubtopicStatus] = []
+    subtopics: list["SubtopicStatus"] = []
     issuer = None
     if is_report:
         from textcheck.rules.subtopics import subtopic_status

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from textcheck.document import Document
 from textcheck.gazetteer import Gazetteer, gazetteer, normalize_code
-from textcheck.model import Document
 
 SOURCE_CONFIDENCE = {"config": 1.0, "title": 0.95, "opening": 0.9, "signature": 0.85, "text": 0.6}
 _CODE = re.compile(r"^\d{6}(?:\d{3})?(?:\d{3})?$")

@@ -9,9 +9,9 @@ removed (PDF artefacts such as ``2021 年``). Tabs are kept: they separate table
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from textcheck.model import Block, BlockKind, Document, Identity, Section, Source
+from textcheck.document import Block, BlockKind, Document, Identity, Section, Source
+from textcheck.text import normalize_line
 
 # ---------------------------------------------------------------------------------------------
 # canonical sections
@@ -33,11 +33,6 @@ _L1_STRICT = re.compile(rf"^([{_CN_NUM}]{{1,3}})\s*[、.．]\s*(.+)$")
 _L2 = re.compile(rf"^[(（]\s*([{_CN_NUM}]{{1,3}})\s*[)）]\s*(.*)$")
 _L3 = re.compile(r"^(\d{1,2})\s*[.、．]\s*(\D.*)$")
 _TERMINAL = re.compile(r"[。！？!?；;：:…][\"”’」』)）]*$")
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}，。、；：“”《》（）]) +| +(?=[{_CJK}，。、；：“”《》（）])")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_MD_EMPH = re.compile(r"\*\*|__")
-_MD_HEAD = re.compile(r"^#{1,6}\s+")
 _NUMBERISH = re.compile(r"^[\d.,%％\s\-—/|]+$")
 
 MAX_HEADING_CHARS = 40
@@ -62,18 +57,6 @@ def section_key(heading_body: str) -> str | None:
         if pat.search(t):
             return key
     return None
-
-
-def normalize_line(line: str) -> str:
-    s = unicodedata.normalize("NFKC", line)
-    s = _ZERO_WIDTH.sub("", s)
-    s = _MD_EMPH.sub("", s)
-    s = _MD_HEAD.sub("", s)
-    s = s.replace("\u3000", " ").replace("\xa0", " ")
-    if "\t" in s:
-        cells = [_SPACE_NEAR_CJK.sub("", c.strip(" ")) for c in s.split("\t")]
-        return "\t".join(cells).rstrip("\t") if any(cells) else ""
-    return _SPACE_NEAR_CJK.sub("", s).strip(" ")
 
 
 _TABLE_TITLE = re.compile(r"^第[一二三四五六七八九十]+条第[(（]?[一二三四五六七八九十]+[)）]?项")

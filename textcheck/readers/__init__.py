@@ -19,8 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 

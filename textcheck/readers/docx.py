@@ -22,8 +22,8 @@ import re
 import zipfile
 import zlib
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024

@@ -19,8 +19,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 

@@ -27,8 +27,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 
 MAX_PAGES = 500
 

@@ -14,7 +14,8 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from textcheck.model import Document, Related, Severity
+from textcheck.document import Document
+from textcheck.finding import Related, Severity
 
 # Modules that define rules, in the order their findings are produced. Add new modules here.
 RULE_MODULES = (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from textcheck.model import Document, Related, shorten
+from textcheck.document import Document, shorten
+from textcheck.finding import Related
 from textcheck.parse import SECTION_TITLE
 from textcheck.rules import Context, Hit, get_rule, rule
 

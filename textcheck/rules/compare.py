@@ -12,8 +12,10 @@ import difflib
 import re
 from typing import TYPE_CHECKING
 
-from textcheck.model import Related, Severity, shorten
+from textcheck.document import shorten
+from textcheck.finding import Related, Severity
 from textcheck.rules import Context, Hit, rule
+from textcheck.text import nonspace_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from textcheck.compare import Comparison
@@ -54,14 +56,12 @@ def describe_changes(new: str, old: str, limit: int = 8) -> list[str]:
 
 def _coverage(cmp: "Comparison", i: int) -> tuple[int, int]:
     """(copied non-template characters, non-template characters) of new paragraph ``i``."""
-    from textcheck.compare import _chars, _count
-
     n = cmp.new_paras[i]
-    total = _chars(n.text) - _count(n.text, n.template)
+    total = nonspace_count(n.text) - nonspace_count(n.text, n.template)
     if i not in cmp.copies:
         return 0, total
     spans = cmp.copies[i].spans
-    return _count(n.text, spans) - _count(n.text, spans, within=n.template), total
+    return nonspace_count(n.text, spans) - nonspace_count(n.text, spans, within=n.template), total
 
 
 def carried_paragraphs(cmp: "Comparison", min_chars: int, near: float, coverage: float) -> dict[int, dict]:

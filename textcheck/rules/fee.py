@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from textcheck.model import Document
+from textcheck.document import Document
 from textcheck.rules import Context, Hit, rule
 
 FEE = re.compile(r"信息处理费|处理费|(?:收取|收缴|计收|征收)[^。；;]{0,12}费|收费|费用")

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from textcheck.document import Block, BlockKind, Document, shorten
+from textcheck.finding import Severity
 from textcheck.gazetteer import Gazetteer, gazetteer
 from textcheck.identity import resolve_issuer
-from textcheck.model import Block, BlockKind, Document, Severity, shorten
 from textcheck.rules import Context, Hit, rule
 
 # ---------------------------------------------------------------------------------------------
@@ -110,13 +111,6 @@ def _identity_lines(doc: Document) -> set[int]:
         if b.kind is BlockKind.PARAGRAPH and "年度报告" in b.text:
             lines |= set(range(b.line, b.end_line + 1))
     return lines
-
-
-def _block_at(doc: Document, line: int) -> Block | None:
-    for b in doc.blocks:
-        if b.line <= line <= b.end_line:
-            return b
-    return None
 
 
 def _relation_text(g: Gazetteer, code: str, relation: str, common: str | None, issuer: dict) -> str:
@@ -218,7 +212,7 @@ def name_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
         if conf < min_conf:
             continue
         line = min(lines)
-        block = _block_at(doc, line)
+        block = doc.block_at(line)
         suggestion = f"将“{surface}”改为“{issuer['name']}”"
         if abbrev_found:
             suggestion += f"，将文号简称“{'、'.join(abbrev_found)}”改为本机关的文号简称"
@@ -323,7 +317,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
     seen: set[tuple[int, int]] = set()
 
     def hit(line: int, found: int, what: str, conf: float, sev: Severity | None = None, extra: str = "") -> Hit:
-        block = _block_at(doc, line)
+        block = doc.block_at(line)
         return Hit(
             message=f"{what}的年份“{found}年”与报告年度（{ref}：{year}年）不一致{extra}",
             suggestion=f"将“{found}年”改为“{year}年”，并核对该处内容与数据是否为{year}年度的情况。",
@@ -383,7 +377,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
     if idt.signature_date and idt.signature_line:
         sy, sm, sd = (int(x) for x in idt.signature_date.split("-"))
         if (sy, sm, sd) <= (year, 12, 31):
-            block = _block_at(doc, idt.signature_line)
+            block = doc.block_at(idt.signature_line)
             yield Hit(
                 message=f"落款日期“{sy}年{sm}月{sd}日”早于报告年度（{year}年）结束",
                 suggestion=f"核对落款日期（应为{year + 1}年）或报告年度是否写错。",
@@ -397,7 +391,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
         else:
             deadline_md = _deadline(doc, ctx)
             if (sy, sm, sd) > (year + 1, *deadline_md):
-                block = _block_at(doc, idt.signature_line)
+                block = doc.block_at(idt.signature_line)
                 dl = f"{year + 1}年{deadline_md[0]}月{deadline_md[1]}日"
                 yield Hit(
                     message=f"落款日期“{sy}年{sm}月{sd}日”晚于公布期限{dl}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from textcheck.model import Document
+from textcheck.document import Document
 from textcheck.rules import Context, Hit, rule
 
 _KIND_WORDS = ("通知", "安排", "方案", "意见", "要点", "办法", "规定", "决定", "批复", "函", "纪要", "公告", "计划")

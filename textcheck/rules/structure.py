@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-from textcheck.model import BlockKind, Document, Related
+from textcheck.document import Document
+from textcheck.finding import Related
 from textcheck.parse import SECTION_INDEX, SECTION_TITLE, SECTIONS
 from textcheck.rules import Context, Hit, rule
+from textcheck.text import nonspace_count
 
 _CN_ORDINAL = "一二三四五六"
 
@@ -109,19 +109,12 @@ def section_order(doc: Document, ctx: Context):
             highest = sec
 
 
-_COUNTABLE = re.compile(r"\S")
-
-
 def overview_length(doc: Document) -> tuple[int, int | None, int | None]:
     """(characters, first line, last line) of 总体情况's narrative: paragraphs and sub-headings,
     not the section heading and not tables; every non-space character counts (as Word's
     “字符数（不计空格）”), punctuation included."""
-    blocks = [
-        b
-        for b in doc.blocks
-        if b.section == "overview" and (b.kind is BlockKind.PARAGRAPH or (b.kind is BlockKind.HEADING and b.heading_level >= 2))
-    ]
-    total = sum(len(_COUNTABLE.findall(b.text)) for b in blocks)
+    blocks = doc.section_body("overview")
+    total = sum(nonspace_count(b.text) for b in blocks)
     return total, (blocks[0].line if blocks else None), (blocks[-1].end_line if blocks else None)
 
 

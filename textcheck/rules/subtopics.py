@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import functools
-import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from textcheck.model import Block, BlockKind, Document, SubtopicStatus
-from textcheck.resources import corpus_path, tokenize
+from textcheck.document import Block, BlockKind, Document
+from textcheck.resources import corpus_toml, tokenize
 from textcheck.rules import Context, Hit, rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+@dataclass
+class SubtopicStatus:
+    key: str
+    name: str
+    covered: bool
+    score: float
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class Subtopic:
 
 @functools.lru_cache(maxsize=1)
 def lexicon() -> tuple[Subtopic, ...]:
-    data = tomllib.loads(corpus_path("subtopics.toml").read_text(encoding="utf-8"))
+    data = corpus_toml("subtopics.toml")
     subs = [
         Subtopic(
             key=k,
@@ -78,14 +85,6 @@ def match_terms(text: str) -> list[tuple[str, int, int, tuple[tuple[str, int], .
     return out
 
 
-def _overview_blocks(doc: Document) -> list[Block]:
-    return [
-        b
-        for b in doc.blocks
-        if b.section == "overview" and (b.kind is BlockKind.PARAGRAPH or (b.kind is BlockKind.HEADING and b.heading_level >= 2))
-    ]
-
-
 def subtopic_status(doc: Document, ctx: Context) -> list[SubtopicStatus]:
     """Coverage of each subtopic with evidence; memoised per report."""
 
@@ -95,7 +94,7 @@ def subtopic_status(doc: Document, ctx: Context) -> list[SubtopicStatus]:
         spec = get_rule("subtopic-missing")
         opts = ctx.config.rule_options(spec.id, spec.options) if ctx.config else dict(spec.options)
         covered_score = int(opts["covered_score"])
-        blocks = _overview_blocks(doc)
+        blocks = doc.section_body("overview")
         heading_score: dict[str, int] = {}
         heading_evidence: dict[str, list[dict]] = {}
         term_weight: dict[str, dict[str, int]] = {s.key: {} for s in lexicon()}
@@ -175,7 +174,7 @@ def subtopic_missing(doc: Document, ctx: Context):
             confidence = 0.9
         else:
             message = f"“总体情况”中“{sub.name}”方面只零星提及（{'、'.join(terms)}），没有成段说明"
-            from textcheck.model import Severity
+            from textcheck.finding import Severity
 
             severity = Severity.WARNING
             confidence = 0.6
