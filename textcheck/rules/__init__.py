@@ -27,7 +27,8 @@ RULE_MODULES = (
     "textcheck.rules.tables",
     "textcheck.rules.identity",
     "textcheck.rules.batch",
-    "textcheck.rules.compare",
+    "textcheck.rules.carryover",
+    "textcheck.rules.stale",
 )
 
 
@@ -49,16 +50,29 @@ class Hit:
 
 @dataclass
 class Context:
-    """What a rule may use besides the document: its options and shared, memoised analyses."""
+    """What a rule may use besides its target: its own options, the ``--issuer`` override, and the
+    shared analyses of the report, computed once per report (``memo`` is shared by all rules of a run)."""
 
     options: dict[str, Any]
-    config: Any = None
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
+    issuer_override: str | None = None  # --issuer NAME_OR_CODE
 
-    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         if key not in self.memo:
             self.memo[key] = compute()
         return self.memo[key]
+
+    def issuer(self, doc: Document) -> dict | None:
+        """The report's issuer placed in the gazetteer (``analysis.issuer.resolve_issuer``)."""
+        from textcheck.analysis.issuer import resolve_issuer
+
+        return self.cached("issuer", lambda: resolve_issuer(doc, self.issuer_override))
+
+    def subtopics(self, doc: Document, covered_score: int) -> list:
+        """Coverage of 总体情况's five subtopics (``analysis.subtopics.subtopic_status``)."""
+        from textcheck.analysis.subtopics import subtopic_status
+
+        return self.cached(("subtopics", covered_score), lambda: subtopic_status(doc, covered_score))
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Hit]]
@@ -123,13 +137,13 @@ _loaded = False
 
 
 def all_rules() -> list[RuleSpec]:
-    """Every registered rule, in registry order."""
+    """Every registered rule: exclusive rules first, then in registry order."""
     global _loaded
     if not _loaded:
         for mod in RULE_MODULES:
             importlib.import_module(mod)
         _loaded = True
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=lambda spec: not spec.exclusive)
 
 
 def get_rule(rule_id: str) -> RuleSpec | None:

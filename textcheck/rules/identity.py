@@ -15,7 +15,6 @@ from typing import Iterable, Iterator
 from textcheck.document import Block, BlockKind, Document, shorten
 from textcheck.finding import Severity
 from textcheck.gazetteer import Gazetteer, gazetteer
-from textcheck.identity import resolve_issuer
 from textcheck.rules import Context, Hit, rule
 
 # ---------------------------------------------------------------------------------------------
@@ -149,7 +148,7 @@ def name_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
     不报：上级机关（四川省、资阳市）、下辖单位（仁和区）、上级文件名称（《四川省人民政府办公厅关于…》）、
     区域合作提法（川渝滇黔、成渝地区双城经济圈）、本机关地址中的地名。
     """
-    issuer = resolve_issuer(doc, ctx)
+    issuer = ctx.issuer(doc)
     if not issuer:
         return
     g = gazetteer()
@@ -410,7 +409,7 @@ def _deadline(doc: Document, ctx: Context) -> tuple[int, int]:
     """1月31日 (departments, 条例 第四十九条 first paragraph); 3月31日 for the report of a whole
     government at county level or above, which its disclosure office publishes."""
     issuer_text = doc.identity.issuer or ""
-    issuer = resolve_issuer(doc, ctx)
+    issuer = ctx.issuer(doc)
     if issuer_text.endswith("人民政府") and issuer and issuer["level"] in ("province", "city", "county"):
         return (3, 31)
     raw = str(ctx.options.get("deadline_month_day", "01-31"))
