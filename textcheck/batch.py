@@ -693,7 +693,7 @@ def run_batch(
     """Check ``files``, match them against each other, score them. ``progress(n)`` after each checked
     file; ``stage(name)`` when a later stage starts ("match", then "score")."""
     from textcheck.rules import all_rules
-    from textcheck.rules.batch import copy_findings
+    from textcheck.rules.cross_report_copy import copy_findings
 
     opts = batch_options(config)
     weights = score_weights(config)

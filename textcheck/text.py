@@ -70,6 +70,11 @@ def nonspace_count(text: str, spans: Iterable[tuple[int, int]] | None = None,
     return sum(1 for ch, m in zip(text, mask) if m and not ch.isspace())
 
 
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternative of ``words`` (escaped, in the given order) for word lists read from corpora/."""
+    return "|".join(re.escape(w) for w in words)
+
+
 def merge_spans(spans: Iterable[tuple[int, int]]) -> Spans:
     """Overlapping or touching spans joined, sorted."""
     out: list[list[int]] = []

@@ -1,8 +1,10 @@
 """Rule registry.
 
-A rule is one function decorated with ``@rule(...)``: it receives the parsed ``Document`` and a
-``Context`` (options, shared resources, per-report memo) and yields ``Hit``s. The engine stamps
-rule id, severity, path and section onto each hit to make a ``Finding``. Rules never print.
+A rule is one function decorated with ``@rule(...)`` in its own module of this package (found
+automatically: see docs/adding-a-rule.md). It receives its target — the parsed ``Document`` for
+``scope="report"`` — and a ``Context`` (its options, the --issuer override, the shared analyses of
+the report) and yields ``Hit``s. The engine (``textcheck.engine.run_rules``) stamps rule id,
+severity, path and section onto each hit to make a ``Finding``. Rules never print.
 
 Rule ids are part of the JSON contract: once released, an id is never renamed or reused.
 """
@@ -11,25 +13,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from textcheck.document import Document
 from textcheck.finding import Related, Severity
-
-# Modules that define rules, in the order their findings are produced. Add new modules here.
-RULE_MODULES = (
-    "textcheck.rules.report",
-    "textcheck.rules.structure",
-    "textcheck.rules.subtopics",
-    "textcheck.rules.duplicates",
-    "textcheck.rules.fee",
-    "textcheck.rules.tables",
-    "textcheck.rules.identity",
-    "textcheck.rules.batch",
-    "textcheck.rules.carryover",
-    "textcheck.rules.stale",
-)
 
 
 @dataclass(frozen=True)
@@ -136,12 +125,19 @@ def rule(
 _loaded = False
 
 
+def _discover() -> None:
+    """Import every module of this package (sorted by name), so that each registers its rules.
+
+    A new rule is a new module here: nothing else lists it."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
 def all_rules() -> list[RuleSpec]:
-    """Every registered rule: exclusive rules first, then in registry order."""
+    """Every registered rule: exclusive rules first, then by module name and order of definition."""
     global _loaded
     if not _loaded:
-        for mod in RULE_MODULES:
-            importlib.import_module(mod)
+        _discover()
         _loaded = True
     return sorted(_REGISTRY.values(), key=lambda spec: not spec.exclusive)
 

@@ -6,22 +6,35 @@ figures of a text (number and unit, ``corpora/units.toml``).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from textcheck.analysis.alignment import Comparison
 from textcheck.document import shorten
+from textcheck.resources import corpus_toml
 from textcheck.rules import Context, Hit, rule
+from textcheck.text import alternation
 
-_UNITS = "人次|万元|亿元|平方米|公里|条|件|个|次|期|篇|份|项|家|户|册|场|名|人|元|套|台|部|批|张|本|封|位|%"
-_FIGURE = re.compile(rf"(?<![\d.〔\[(（第])(\d+(?:\.\d+)?)(万|亿)?(余|多)?({_UNITS})")
-_BEFORE_YEAR_REF = re.compile(r"(上年|去年|上一年|同比|较上|比上|与上|上年度|历年|累计|以来)")
 _NON_WORD = re.compile(r"[\W\d_]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Figures and year references, built once from ``corpora/units.toml`` and ``corpora/year_words.toml``."""
+    units = alternation(corpus_toml("units.toml")["units"])
+    words = {k: alternation(v) for k, v in corpus_toml("year_words.toml")["compare"].items()}
+    return {
+        "figure": re.compile(rf"(?<![\d.〔\[(（第])(\d+(?:\.\d+)?)(万|亿)?(余|多)?({units})"),
+        "comparison": re.compile(rf"({words['comparison']})"),
+        "reference_before": re.compile(rf"({words['reference_before']})$"),
+        "current_after": re.compile(rf"^年度?(?:[,，]|{words['current_after']})"),
+    }
 
 
 def figures(text: str, min_value: float) -> list[tuple[int, int, str, tuple[str, str, str]]]:
     """Statistical figures in ``text``: (start, end, figure text, key (context, number, unit))."""
     out = []
-    for m in _FIGURE.finditer(text):
+    for m in _patterns()["figure"].finditer(text):
         num, mult, approx, unit = m.group(1), m.group(2) or "", m.group(3) or "", m.group(4)
         value = float(num) * (10000 if mult == "万" else 1e8 if mult == "亿" else 1)
         if unit == "%" and float(num) >= 100:
@@ -80,7 +93,7 @@ def stale_number(cmp: Comparison, ctx: Context):
                 continue
             if any(x <= a and b <= y for x, y in n.template):
                 continue
-            if _BEFORE_YEAR_REF.search(_sentence(n.text, a)):
+            if _patterns()["comparison"].search(_sentence(n.text, a)):
                 continue
             if cmp.old_year and str(cmp.old_year) in _sentence(n.text, a) and cmp.old_year != cmp.new_year:
                 continue  # the sentence names last year: likely a comparison
@@ -103,10 +116,6 @@ def stale_number(cmp: Comparison, ctx: Context):
             )
 
 
-_LEGIT_BEFORE = re.compile(r"(上年|去年|上一年|同比|较|比|与|自|从|截至|截止|至)$")
-_CURRENT_AFTER = re.compile(r"^年度?(?:[,，]|全年|共|内|本机关|我|全镇|全市|全县|全区|全乡|全街道|市政府|县政府|区政府|镇政府|乡政府)")
-
-
 @rule(
     "stale-year",
     severity="error",
@@ -125,6 +134,7 @@ def stale_year(cmp: Comparison, ctx: Context):
 
     Example：2021 年度报告写“2020年，市政府办公室共收到和办理依申请公开6件”。
     """
+    pat = _patterns()
     y, y0 = cmp.new_year, cmp.old_year
     if y and not y0:
         y0 = y - 1
@@ -143,12 +153,12 @@ def stale_year(cmp: Comparison, ctx: Context):
             before = text[:a]
             if before.count("《") > before.count("》"):
                 continue
-            if _LEGIT_BEFORE.search(before[-4:].rstrip(" ")) or _LEGIT_BEFORE.search(before[-2:]):
+            if pat["reference_before"].search(before[-4:].rstrip(" ")) or pat["reference_before"].search(before[-2:]):
                 continue
             after = text[m.end():]
             if re.match(r"^年度?(?:结转|以来|底|末)", after):
                 continue
-            if _CURRENT_AFTER.match(after):
+            if pat["current_after"].match(after):
                 hits.append(a)
         for m in period.finditer(text):
             hits.append(m.start())
