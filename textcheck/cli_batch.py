@@ -26,7 +26,12 @@ def batch(
 ) -> None:
     """批量检查一个或多个文件夹中的全部年度报告：逐份评分，找出不同单位之间内容雷同、相互抄袭的段落，
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
-    from textcheck.batch import batch_options, discover, output_count, run_batch, score_weights, write_outputs
+    from textcheck.batch.discover import discover
+    from textcheck.batch.options import batch_options
+    from textcheck.batch.run import run_batch
+    from textcheck.batch.score import score_weights
+    from textcheck.finding import exit_code
+    from textcheck.render.batch_output import output_count, write_outputs
 
     cfg = load_config_or_exit(config)
     try:
@@ -81,11 +86,7 @@ def batch(
             f"无法读取 {st['unreadable']} 个；本次检查 {st['checked']} 个，使用缓存 {st['cached']} 个；"
             f"雷同组 {st['copy_groups']} 个。结果已写入 {_esc(str(output))}"
         )
-    if fail_on is not FailOn.never:
-        rank = {"info": 0, "warning": 1, "error": 2}[fail_on.value]
-        if any({"info": 0, "warning": 1, "error": 2}[f["severity"]] >= rank for f in result.findings()):
-            raise typer.Exit(1)
-    raise typer.Exit(0)
+    raise typer.Exit(exit_code(result.findings(), fail_on.value))
 
 
 def _interactive() -> bool:

@@ -1,13 +1,30 @@
-"""Rules that need a whole batch of reports: run by ``textcheck batch``, not by the engine."""
+"""cross-report-copy: a paragraph shared with another issuer's report in the same batch.
+
+Run by ``textcheck batch`` (``scope="batch"``) on each report's ``SharedParagraphs``, which the batch
+matching (``textcheck.batch.match``) finds; not by ``check``.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from textcheck.document import Document, shorten
+from textcheck.document import shorten
 from textcheck.finding import Related
 from textcheck.parse import SECTION_TITLE
-from textcheck.rules import Context, Hit, get_rule, rule
+from textcheck.rules import Context, Hit, rule
+
+
+@dataclass(frozen=True)
+class SharedParagraphs:
+    """One report's paragraphs shared with other issuers' reports of a batch.
+
+    ``matches``: one dict per paragraph: line, end_line, section (key), raw (its text), shared_with
+    (how many other reports), related (list of dicts, most similar first: path, line, end_line,
+    text, section, issuer, similarity)."""
+
+    path: str
+    matches: tuple[dict[str, Any], ...]
 
 
 @rule(
@@ -17,7 +34,7 @@ from textcheck.rules import Context, Hit, get_rule, rule
     category="duplication",
     scope="batch",
 )
-def cross_report_copy(doc: Document, ctx: Context):
+def cross_report_copy(target: SharedParagraphs, ctx: Context):
     """What：在一批报告中，找出与其他发布机关的报告基本相同的正文段落（去掉空白和标点后，
     rapidfuzz 相似度不低于 [batch] threshold，默认 90%）。先用 MinHash 局部敏感哈希找候选段落，
     再逐对核实，不做全部两两比较。模板用语占大部分的段落、以及同一批中大量单位都有的通用段落不计。
@@ -29,13 +46,7 @@ def cross_report_copy(doc: Document, ctx: Context):
     Example：甲镇报告“（二）依申请公开方面”一段与乙镇报告第 12 行的段落相似度 97% → 警告，
     并列出乙镇报告的文件和行号。
     """
-    yield from hits_from_matches(ctx.memo.get("cross_report_matches", []))
-
-
-def hits_from_matches(matches: Iterable[dict[str, Any]]) -> Iterable[Hit]:
-    """``matches``: one dict per paragraph of this report shared with other issuers' reports:
-    line, end_line, section, raw, related (list of dicts: path, line, end_line, text, issuer, similarity)."""
-    for m in matches:
+    for m in target.matches:
         rel = m["related"]
         best = rel[0]
         others = sorted({r["issuer"] or "（未识别）" for r in rel})
@@ -65,50 +76,3 @@ def hits_from_matches(matches: Iterable[dict[str, Any]]) -> Iterable[Hit]:
                 "shared_with": m["shared_with"],
             },
         )
-
-
-def copy_findings(rec: dict[str, Any], index: int, para_matches: dict[int, list[tuple[int, int, float]]],
-                  records: list[dict[str, Any]], config: Any, max_related: int) -> list[dict[str, Any]]:
-    """Finding dicts (same schema as ``check --format json``) for one report of a batch."""
-    from textcheck.batch import issuer_name
-
-    spec = get_rule("cross-report-copy")
-    severity = (config.severities.get(spec.id) if config is not None else None) or spec.severity
-    matches = []
-    for p in sorted(para_matches):
-        para = rec["paragraphs"][p]
-        best: dict[str, tuple[int, int, float]] = {}
-        for other, op, sim in para_matches[p]:
-            path = records[other]["path"]
-            if path not in best or sim > best[path][2]:
-                best[path] = (other, op, sim)
-        ranked = sorted(best.values(), key=lambda t: (-t[2], records[t[0]]["path"], t[1]))
-        related = []
-        for other, op, sim in ranked[:max_related]:
-            q = records[other]["paragraphs"][op]
-            related.append({"path": records[other]["path"], "line": q["line"], "end_line": q["end_line"],
-                            "text": q["raw"], "section": q["section"], "issuer": issuer_name(records[other]),
-                            "similarity": sim})
-        matches.append({"line": para["line"], "end_line": para["end_line"], "section": para["section"],
-                        "raw": para["raw"], "related": related, "shared_with": len(ranked)})
-    out = []
-    for hit in hits_from_matches(matches):
-        d = {
-            "rule": spec.id,
-            "severity": severity.value,
-            "message": hit.message,
-            "suggestion": hit.suggestion,
-            "line": hit.line,
-            "end_line": hit.end_line,
-            "section": SECTION_TITLE.get(hit.section, hit.section) if hit.section else None,
-            "text": hit.text,
-            "path": rec["path"],
-            "related": [
-                {"line": r.line, "end_line": r.end_line, "text": r.text, "path": r.path, "section": r.section}
-                for r in hit.related
-            ],
-            "confidence": hit.confidence,
-            "evidence": dict(sorted(hit.evidence.items())),
-        }
-        out.append(d)
-    return out
