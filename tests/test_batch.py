@@ -394,7 +394,7 @@ def test_write_outputs_into_a_file_is_a_clear_error(tmp_path, corpus):
 
 
 def test_cli_batch_with_progress_bars(tmp_path, corpus, monkeypatch):
-    from textcheck import cli_batch
+    from textcheck.cli import batch as cli_batch
 
     monkeypatch.setattr(cli_batch, "_interactive", lambda: True)
     out = tmp_path / "tty"

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from textcheck.cli import FailOn, console, fail, load_config_or_exit
+from textcheck.cli.common import FailOn, console, error, escape, fail, load_config_or_exit
 from textcheck.errors import TextcheckError
 
 
@@ -44,7 +44,7 @@ def batch(
     n_jobs = jobs or os.cpu_count() or 1
     files, missing = discover(paths, exclude=[output])
     for m in missing:
-        console(stderr=True).print(f"[bold red]错误：[/]{_esc(m)}：文件或文件夹不存在")
+        error(f"{m}：文件或文件夹不存在")
     if missing:
         raise typer.Exit(2)
     if not files:
@@ -84,7 +84,7 @@ def batch(
         err.print(
             f"共 {st['files']} 个文件：年度报告 {st['reports']} 份，不是年度报告 {st['not_reports']} 个，"
             f"无法读取 {st['unreadable']} 个；本次检查 {st['checked']} 个，使用缓存 {st['cached']} 个；"
-            f"雷同组 {st['copy_groups']} 个。结果已写入 {_esc(str(output))}"
+            f"雷同组 {st['copy_groups']} 个。结果已写入 {escape(str(output))}"
         )
     raise typer.Exit(exit_code(result.findings(), fail_on.value))
 
@@ -95,9 +95,3 @@ def _interactive() -> bool:
 
 
 _STAGE_LABEL = {"match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}
-
-
-def _esc(s: str) -> str:
-    from rich.markup import escape
-
-    return escape(s)
