@@ -20,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # batch_gen: the generator the tests use
+
 
 def peak_mb() -> tuple[float, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -93,7 +97,7 @@ def main(argv=None) -> int:
     from textcheck.batch.run import run_batch
     from textcheck.batch.worker import run_checks
     from textcheck.render.batch_output import write_outputs
-    from textcheck.batch_gen import generate
+    from batch_gen import generate  # tests/batch_gen.py
     from textcheck.config import Config
 
     tmp = None

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from textcheck.batch.discover import discover
 from textcheck.batch.run import run_batch
-from textcheck.batch_gen import generate
+from batch_gen import generate
 from textcheck.cli import app
 from textcheck.config import Config
 from textcheck.render.batch_output import write_outputs
