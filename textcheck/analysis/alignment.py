@@ -9,6 +9,9 @@ official format (``textcheck.text.template_spans``) is masked out for the "templ
 ``section_ratios`` sums it per section, ``carried_paragraphs`` finds the paragraphs carried over whole.
 
 Everything here is deterministic: every collection is built in document order or sorted.
+
+Over 300 lines on purpose: the alignment and the counting of what it carried over share their
+data structures (``Para``, ``Pair``, ``Copy``) and are read together.
 """
 
 from __future__ import annotations
