@@ -14,6 +14,7 @@ from textcheck.batch.worker import run_checks
 from textcheck.config import Config
 from textcheck.engine import run_rules
 from textcheck.finding import Finding, count_by_severity
+from textcheck.readers import DEFAULT_MAX_BYTES
 from textcheck.rules import all_rules
 from textcheck.rules.cross_report_copy import SharedParagraphs
 
@@ -49,7 +50,7 @@ def run_batch(
     jobs: int = 1,
     cache_dir: str | None = None,
     use_cache: bool = True,
-    max_bytes: int = 20 * 1024 * 1024,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> BatchResult:

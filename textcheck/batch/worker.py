@@ -21,7 +21,7 @@ from textcheck.engine import check_document
 from textcheck.errors import TextcheckError
 from textcheck.output import atomic_write_bytes
 from textcheck.parse import parse
-from textcheck.readers import read_bytes, read_file_bytes
+from textcheck.readers import DEFAULT_MAX_BYTES, read_bytes, read_file_bytes
 from textcheck.text import comparable, template_phrases, template_share
 
 ALGO_VERSION = "batch-2"  # bump when signatures or paragraph extraction change (2: datasketch MinHash)
@@ -143,7 +143,7 @@ def run_checks(
     jobs: int = 1,
     cache_dir: str | None = None,
     use_cache: bool = True,
-    max_bytes: int = 20 * 1024 * 1024,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Records for ``files``, in the same order; ``progress(n)`` after each file."""

@@ -143,33 +143,29 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
     # signature date
     if idt.signature_date and idt.signature_line:
         sy, sm, sd = (int(x) for x in idt.signature_date.split("-"))
+        block = doc.block_at(idt.signature_line)
+        at_signature = dict(line=idt.signature_line, end_line=idt.signature_line,
+                            text=shorten(doc.lines[idt.signature_line - 1].strip(), 120),
+                            section=block.section if block else None)
         if (sy, sm, sd) <= (year, 12, 31):
-            block = doc.block_at(idt.signature_line)
             yield Hit(
                 message=f"落款日期“{sy}年{sm}月{sd}日”早于报告年度（{year}年）结束",
                 suggestion=f"核对落款日期（应为{year + 1}年）或报告年度是否写错。",
-                line=idt.signature_line,
-                end_line=idt.signature_line,
-                text=shorten(doc.lines[idt.signature_line - 1].strip(), 120),
-                section=block.section if block else None,
                 confidence=0.9,
                 evidence={"report_year": year, "signature_date": idt.signature_date},
+                **at_signature,
             )
         else:
             deadline_md = _deadline(doc, ctx)
             if (sy, sm, sd) > (year + 1, *deadline_md):
-                block = doc.block_at(idt.signature_line)
                 dl = f"{year + 1}年{deadline_md[0]}月{deadline_md[1]}日"
                 yield Hit(
                     message=f"落款日期“{sy}年{sm}月{sd}日”晚于公布期限{dl}",
                     suggestion=f"年度报告应在{dl}前公布（《中华人民共和国政府信息公开条例》第四十九条）；请核对落款日期或报告年度。",
-                    line=idt.signature_line,
-                    end_line=idt.signature_line,
-                    text=shorten(doc.lines[idt.signature_line - 1].strip(), 120),
-                    section=block.section if block else None,
                     confidence=0.7,
                     severity=Severity.WARNING,
                     evidence={"report_year": year, "signature_date": idt.signature_date, "deadline": f"{year + 1}-{deadline_md[0]:02d}-{deadline_md[1]:02d}"},
+                    **at_signature,
                 )
 
 
