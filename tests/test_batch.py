@@ -87,6 +87,16 @@ def test_cross_report_copy_silent_on_template_text(corpus):
     assert corpus["result"].stats["template_paragraphs"] >= len(opening)
 
 
+def test_discover_takes_its_suffixes_from_the_readers(tmp_path):
+    from textcheck.readers import FORMATS, UNSUPPORTED_DOCUMENTS
+
+    for name in ("a.md", "b.htm", "c.wps", "d.xlsx", "e.zip", "f.png"):
+        (tmp_path / name).write_bytes(b"x")
+    found = {Path(f).name for f in discover([str(tmp_path)])[0]}
+    assert found == {"a.md", "b.htm", "c.wps"}
+    assert {".md", ".htm"} <= set(FORMATS) and ".wps" in UNSUPPORTED_DOCUMENTS
+
+
 def test_template_share_unit():
     assert any("统计期限" in p for p in template_phrases())
     t = comparable("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。")
