@@ -20,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # batch_gen: the generator the tests use
+
 
 def peak_mb() -> tuple[float, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -32,7 +36,7 @@ def all_pairs_truth(records, opts, sample):
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from textcheck.batch import issuer_key
+    from textcheck.batch.match import issuer_key
 
     ids, texts, iss = [], [], []
     for i in sample:
@@ -87,8 +91,13 @@ def main(argv=None) -> int:
     ap.add_argument("--dir", default=None, help="work folder (default: a temporary one, removed after)")
     args = ap.parse_args(argv)
 
-    from textcheck.batch import batch_options, cross_match, discover, run_batch, run_checks, write_outputs
-    from textcheck.batch_gen import generate
+    from textcheck.batch.discover import discover
+    from textcheck.batch.match import cross_match
+    from textcheck.batch.options import batch_options
+    from textcheck.batch.run import run_batch
+    from textcheck.batch.worker import run_checks
+    from textcheck.render.batch_output import write_outputs
+    from batch_gen import generate  # tests/batch_gen.py
     from textcheck.config import Config
 
     tmp = None
@@ -126,9 +135,10 @@ def main(argv=None) -> int:
         sample = sorted(rng.sample(ok, min(args.recall_sample, len(ok))))
         sub = [records[i] for i in sample]
         t0 = time.perf_counter()
-        cm_sub = cross_match(sub, opts, collect_pairs=True)
+        verified: set[tuple[int, int]] = set()
+        cm_sub = cross_match(sub, opts, verified_pairs=verified)
         t_sub = time.perf_counter() - t0
-        found = {(cm_sub.para_ids[a], cm_sub.para_ids[b]) for a, b in cm_sub.verified_pairs}
+        found = {(cm_sub.para_ids[a], cm_sub.para_ids[b]) for a, b in verified}
         found = {(x, y) if x < y else (y, x) for x, y in found}
         t0 = time.perf_counter()
         truth = all_pairs_truth(sub, opts, range(len(sub)))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from textcheck.config import Config
+from textcheck.document import Source
 from textcheck.engine import CheckResult, check_document
-from textcheck.model import Severity, Source
+from textcheck.finding import Severity
 from textcheck.parse import parse
 
 ROOT = Path(__file__).resolve().parent.parent

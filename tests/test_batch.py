@@ -10,19 +10,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from textcheck.batch import (
-    comparable,
-    discover,
-    load_template_phrases,
-    run_batch,
-    template_pattern,
-    template_share,
-    write_outputs,
-)
-from textcheck.batch_gen import generate
+from textcheck.batch.discover import discover
+from textcheck.batch.run import run_batch
+from batch_gen import generate
 from textcheck.cli import app
 from textcheck.config import Config
+from textcheck.render.batch_output import write_outputs
 from textcheck.resources import corpus_path
+from textcheck.text import comparable, template_phrases, template_share
 
 SEEDS = {"001": "001_8442b5afd2c71afd.txt", "003": "003_c09c82378b8e7991.txt", "004": "004_b4d69b5948b33890.txt",
          "000": "000_2e05589c4d1bf861.txt"}
@@ -67,17 +62,18 @@ def test_cross_report_copy_fires_on_planted_copies(corpus):
     for group in corpus["gen"].planted:
         for member in group:
             rep = by_path[member]
-            copies = [f for f in rep["findings"] if f["rule"] == "cross-report-copy"]
-            linked = {x["path"] for f in copies for x in f["related"]}
+            copies = [f for f in rep["findings"] if f.rule == "cross-report-copy"]
+            linked = {x.path for f in copies for x in f.related}
             assert linked & (set(group) - {member}), (member, group)
             assert rep["copy_ratio"] > 0
             assert rep["groups"]
         # all members of one planted group end up in one copy group
         gids = {g for m in group for g in by_path[m]["groups"]}
         assert any(set(group) <= set(g["reports"]) for g in result.groups if g["id"] in gids)
-    f = next(f for r in result.reports for f in r["findings"] if f["rule"] == "cross-report-copy")
-    assert f["severity"] == "warning" and f["evidence"]["similarity"] >= 90 and f["evidence"]["other_issuer"]
-    assert f["line"] and f["end_line"] and f["related"][0]["line"]
+    f = next(f for r in result.reports for f in r["findings"] if f.rule == "cross-report-copy")
+    evidence = dict(f.evidence)
+    assert f.severity.value == "warning" and evidence["similarity"] >= 90 and evidence["other_issuer"]
+    assert f.line and f.end_line and f.related[0].line
 
 
 def test_cross_report_copy_silent_on_template_text(corpus):
@@ -86,16 +82,26 @@ def test_cross_report_copy_silent_on_template_text(corpus):
     assert len(opening) >= 5
     for r in corpus["result"].reports:
         for f in r["findings"]:
-            if f["rule"] == "cross-report-copy":
-                assert not f["text"].startswith("根据《中华人民共和国政府信息公开条例》"), f
+            if f.rule == "cross-report-copy":
+                assert not f.text.startswith("根据《中华人民共和国政府信息公开条例》"), f
     assert corpus["result"].stats["template_paragraphs"] >= len(opening)
 
 
+def test_discover_takes_its_suffixes_from_the_readers(tmp_path):
+    from textcheck.readers import FORMATS, UNSUPPORTED_DOCUMENTS
+
+    for name in ("a.md", "b.htm", "c.wps", "d.xlsx", "e.zip", "f.png"):
+        (tmp_path / name).write_bytes(b"x")
+    found = {Path(f).name for f in discover([str(tmp_path)])[0]}
+    assert found == {"a.md", "b.htm", "c.wps"}
+    assert {".md", ".htm"} <= set(FORMATS) and ".wps" in UNSUPPORTED_DOCUMENTS
+
+
 def test_template_share_unit():
-    pattern = template_pattern(load_template_phrases() or ["本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止"])
+    assert any("统计期限" in p for p in template_phrases())
     t = comparable("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。")
-    assert template_share(t, pattern) >= 0.9
-    assert template_share(comparable("我镇今年新建了三个村级公开栏，群众满意度明显提高，收到意见建议十二条。"), pattern) < 0.3
+    assert template_share(t) >= 0.9
+    assert template_share(comparable("我镇今年新建了三个村级公开栏，群众满意度明显提高，收到意见建议十二条。")) < 0.3
 
 
 def test_unreadable_and_non_report_listed_and_skipped(corpus):
@@ -154,7 +160,7 @@ def test_xlsx_bytes_do_not_depend_on_the_clock(corpus, monkeypatch):
 
     import openpyxl.writer.excel as excel
 
-    from textcheck.render.table import render_xlsx
+    from textcheck.render.batch_tables import render_xlsx
 
     class Later(real_datetime.datetime):
         @classmethod
@@ -250,7 +256,7 @@ _PARAS = {
 def _record(path: str, issuer: str, texts: list[str]) -> dict:
     import base64
 
-    from textcheck.batch import signatures
+    from textcheck.batch.signatures import signatures
 
     paras = []
     for k, t in enumerate(texts):
@@ -264,13 +270,13 @@ def _record(path: str, issuer: str, texts: list[str]) -> dict:
 
 
 def _opts():
-    from textcheck.batch import batch_options
+    from textcheck.batch.options import batch_options
 
     return batch_options(Config())
 
 
 def test_cross_report_copy_fires_on_near_copy_with_numbers_changed():
-    from textcheck.batch import cross_match
+    from textcheck.batch.match import cross_match
 
     near = _PARAS["platform"].replace("六个", "五个").replace("三百二十条", "三百一十条")
     recs = [_record("a.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["review"]]),
@@ -283,7 +289,7 @@ def test_cross_report_copy_fires_on_near_copy_with_numbers_changed():
 
 
 def test_cross_report_copy_silent_within_one_issuer_and_on_different_text():
-    from textcheck.batch import cross_match
+    from textcheck.batch.match import cross_match
 
     recs = [_record("2021.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["review"]]),
             _record("2022.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["review"]]),
@@ -293,7 +299,7 @@ def test_cross_report_copy_silent_within_one_issuer_and_on_different_text():
 
 
 def test_cross_report_copy_silent_on_handed_down_text():
-    from textcheck.batch import cross_match
+    from textcheck.batch.match import cross_match
 
     # the same standard paragraph in the reports of 25 issuers (>= boilerplate_min): handed down, not copied;
     # two of them also share a paragraph of their own, which still counts
@@ -308,7 +314,7 @@ def test_cross_report_copy_silent_on_handed_down_text():
 def test_signatures_estimate_shingle_overlap_and_are_stable():
     import numpy as np
 
-    from textcheck.batch import NUM_PERM, signatures
+    from textcheck.batch.signatures import NUM_PERM, signatures
 
     base = comparable(_PARAS["platform"])
     near = comparable(_PARAS["platform"].replace("六个", "五个"))
@@ -322,7 +328,7 @@ def test_signatures_estimate_shingle_overlap_and_are_stable():
 
 
 def test_boilerplate_crowd_grows_with_batch_but_is_capped():
-    from textcheck.batch import boilerplate_crowd
+    from textcheck.batch.match import boilerplate_crowd
 
     opts = _opts()
     assert boilerplate_crowd(opts, 30) == 20  # at least boilerplate_min
@@ -332,7 +338,7 @@ def test_boilerplate_crowd_grows_with_batch_but_is_capped():
 
 
 def test_copy_groups_are_shared_texts_not_chains():
-    from textcheck.batch import cross_match
+    from textcheck.batch.match import cross_match
 
     # A and B share two paragraphs, B and C share another; A and C share nothing
     recs = [_record("A.txt", "甲镇人民政府", [_PARAS["platform"], _PARAS["training"]]),
@@ -349,31 +355,32 @@ def test_lsh_candidates_yield_each_bucket_pair_once(monkeypatch):
 
     import numpy as np
 
-    from textcheck import batch
+    from textcheck.batch import match
+    from textcheck.batch.signatures import NUM_PERM
 
     rng = np.random.RandomState(3)
-    sig = rng.randint(0, 4, size=(60, batch.NUM_PERM)).astype(np.uint32)  # few values: many collisions
-    sig[:25, : batch.ROWS] = 7  # one crowded bucket in band 0 (25 rows > crowd 20)
+    sig = rng.randint(0, 4, size=(60, NUM_PERM)).astype(np.uint32)  # few values: many collisions
+    sig[:25, : match.ROWS] = 7  # one crowded bucket in band 0 (25 rows > crowd 20)
     crowd = 20
     expected = set()
-    for band in range(batch.BANDS):
-        part = [tuple(r) for r in sig[:, band * batch.ROWS : (band + 1) * batch.ROWS]]
+    for band in range(match.BANDS):
+        part = [tuple(r) for r in sig[:, band * match.ROWS : (band + 1) * match.ROWS]]
         buckets: dict = {}
         for i, key in enumerate(part):
             buckets.setdefault(key, []).append(i)
         for rows in buckets.values():
             if 1 < len(rows) <= crowd:
                 expected.update(itertools.combinations(rows, 2))
-    monkeypatch.setattr(batch, "_PAIR_CHUNK", 7)  # many small chunks
-    cm = batch.CrossMatch()
-    got = [(int(u), int(v)) for us, vs in batch._lsh_candidates(sig, crowd, cm) for u, v in zip(us, vs)]
+    monkeypatch.setattr(match, "_PAIR_CHUNK", 7)  # many small chunks
+    cm = match.CrossMatch()
+    got = [(int(u), int(v)) for us, vs in match._lsh_candidates(sig, crowd, cm) for u, v in zip(us, vs)]
     assert len(got) == len(set(got)) == cm.candidates  # no pair twice
     assert set(got) == expected and all(u < v for u, v in got)
     assert cm.skipped_buckets >= 1
 
 
 def test_run_batch_reports_stages_and_write_progress(tmp_path):
-    from textcheck.batch import output_count
+    from textcheck.render.batch_output import output_count
 
     src = tmp_path / "in"
     generate(src, 3, seed=4, groups=1)
@@ -397,7 +404,7 @@ def test_write_outputs_into_a_file_is_a_clear_error(tmp_path, corpus):
 
 
 def test_cli_batch_with_progress_bars(tmp_path, corpus, monkeypatch):
-    from textcheck import cli_batch
+    from textcheck.cli import batch as cli_batch
 
     monkeypatch.setattr(cli_batch, "_interactive", lambda: True)
     out = tmp_path / "tty"

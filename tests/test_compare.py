@@ -9,11 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from textcheck.cli import app
-from textcheck.compare import compare_documents, compare_paths, template_phrases, template_spans
+from textcheck.compare import compare_documents, compare_paths
 from textcheck.parse import parse_text
 from textcheck.render.compare_html import render as render_html
 from textcheck.render.compare_text import render as render_text
 from textcheck.resources import corpus_path
+from textcheck.text import template_phrases, template_share, template_spans
 
 FIX = Path(__file__).parent / "fixtures" / "compare"
 OLD = FIX / "ziyang_2020.txt"
@@ -187,6 +188,17 @@ def test_template_wording_is_masked():
     covered = "".join(text[a:b] for a, b in spans)
     assert "统计期限自2022年1月1日起至2022年12月31日止" in covered
     assert "新建了专栏" not in covered
+
+
+def test_template_gap_stands_for_a_short_text():
+    # "本报告在…公布": whatever the report names between the two parts (here a site and its address)
+    text = "本报告在“某某县人民政府门户网站”(http://www.example.gov.cn/)公布。今年新建了专栏。"
+    covered = "".join(text[a:b] for a, b in template_spans(text))
+    assert covered.startswith("本报告在") and "公布" in covered and "新建了专栏" not in covered
+    # the same matcher decides how much of a paragraph is template wording (batch)
+    assert template_share(text[: text.index("。")]) == 1.0
+    # short phrases (主动公开) are ordinary words in running text, but count towards a paragraph's share
+    assert template_spans("本机关主动公开文件五件。") == ()
 
 
 # --------------------------------------------------------------------------- renderers and CLI

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from textcheck.config import Config
-from textcheck.identity import resolve_issuer, resolve_name
-from textcheck.model import Severity
+from textcheck.finding import Severity
+from textcheck.analysis.issuer import resolve_issuer, resolve_name
 from textcheck.parse import parse_text
 from textcheck.rules import Context, get_rule
 
@@ -27,12 +26,12 @@ def seed(prefix: str) -> str:
 def run(text: str, rule_id: str, issuer: str | None = None, **options):
     doc = parse_text(text)
     spec = get_rule(rule_id)
-    ctx = Context(options={**spec.options, **options}, config=Config(issuer=issuer))
+    ctx = Context(options={**spec.options, **options}, issuer_override=issuer)
     return list(spec.func(doc, ctx))
 
 
 def issuer_of(text: str, issuer: str | None = None):
-    return resolve_issuer(parse_text(text), Context(options={}, config=Config(issuer=issuer)))
+    return resolve_issuer(parse_text(text), issuer)
 
 
 # --------------------------------------------------------------------------- issuer resolution
@@ -56,8 +55,8 @@ def test_issuer_override_by_code_and_name():
 
 def test_resolve_is_memoised():
     doc = parse_text(seed("003"))
-    ctx = Context(options={}, config=Config())
-    assert resolve_issuer(doc, ctx) is resolve_issuer(doc, ctx)
+    ctx = Context(options={})
+    assert ctx.issuer(doc) is ctx.issuer(doc)
     assert "issuer" in ctx.memo
 
 

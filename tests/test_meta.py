@@ -27,6 +27,19 @@ def test_rule_ids_are_stable_kebab_case_and_documented():
         assert spec.summary and len(spec.doc) > len(spec.summary), f"{spec.id}: the docstring must explain the rule"
 
 
+def test_every_rule_module_is_discovered_and_exclusive_rules_come_first():
+    import pkgutil
+
+    import textcheck.rules as registry
+
+    specs = all_rules()
+    by_module = {spec.func.__module__ for spec in specs}
+    modules = {f"textcheck.rules.{m.name}" for m in pkgutil.iter_modules(registry.__path__)}
+    assert modules == by_module, "every module of textcheck/rules/ defines at least one rule"
+    exclusive = [spec.exclusive for spec in specs]
+    assert exclusive == sorted(exclusive, reverse=True) and exclusive[0], "exclusive rules (not-a-report) run first"
+
+
 def _script(name):
     import importlib.util
 

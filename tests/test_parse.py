@@ -2,7 +2,7 @@
 
 from support import check_text, seed_text
 
-from textcheck.model import BlockKind
+from textcheck.document import BlockKind
 from textcheck.parse import normalize_line, parse_text, section_key
 
 ALL_SIX = ["overview", "active", "requests", "review", "problems", "other"]

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 from textcheck.readers import read_bytes, read_path
 from textcheck.readers.txt import _cjk_ratio, control_ratio
 

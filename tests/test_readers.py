@@ -166,10 +166,6 @@ def html_page(lines: list[str], *, charset: str = "utf-8", title_outside: str | 
 </body></html>"""
 
 
-def seed_lines() -> list[str]:
-    return SEED.read_text(encoding="utf-8").splitlines()
-
-
 # ---------------------------------------------------------------------------------------------
 # txt
 

@@ -7,7 +7,7 @@ import pytest
 from support import check_text, findings_of, good_report, rules_of, seed_text
 
 from textcheck.config import Config
-from textcheck.model import Severity
+from textcheck.finding import Severity
 
 # ---------------------------------------------------------------- seeds, end to end
 

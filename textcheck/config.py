@@ -1,5 +1,8 @@
 """Configuration: ``--config FILE`` (TOML) or ``[tool.textcheck]`` in a pyproject.toml.
 
+This module only reads the file. Whether the rule ids and their options exist is checked against
+the rule registry by ``textcheck.engine.validate_config`` (the CLI does it right after loading).
+
 Example (textcheck.toml, top level; or the same keys under [tool.textcheck] in pyproject.toml)::
 
     disable = ["overview-too-long"]     # rule ids to switch off
@@ -15,18 +18,13 @@ Example (textcheck.toml, top level; or the same keys under [tool.textcheck] in p
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from textcheck.errors import ConfigError
-from textcheck.model import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from textcheck.finding import Severity
+from textcheck.resources import tomllib
 
 
 @dataclass
@@ -39,6 +37,7 @@ class Config:
     score: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # where it was loaded from
     extra: dict[str, Any] = field(default_factory=dict)  # other top-level tables (compare, batch...)
+    named_rules: list[str] = field(default_factory=list)  # rule ids the file names, in order (validated later)
 
     def rule_options(self, rule_id: str, defaults: dict[str, Any]) -> dict[str, Any]:
         merged = dict(defaults)
@@ -51,16 +50,12 @@ class Config:
 
 
 def _from_table(table: dict[str, Any], source: str) -> Config:
-    from textcheck.rules import all_rules
-
-    known = {r.id for r in all_rules()}
     cfg = Config(source=source)
     disable = table.get("disable", [])
     if isinstance(disable, str):
         disable = [disable]
     for rid in disable:
-        if rid not in known:
-            raise ConfigError(f"未知的规则 {rid}（用 textcheck rules 查看全部规则）", path=source)
+        cfg.named_rules.append(rid)
         cfg.disabled.add(rid)
     if "fail-on" in table or "fail_on" in table:
         try:
@@ -68,8 +63,7 @@ def _from_table(table: dict[str, Any], source: str) -> Config:
         except ValueError as exc:
             raise ConfigError(str(exc), path=source) from exc
     for rid, opts in (table.get("rules") or {}).items():
-        if rid not in known:
-            raise ConfigError(f"未知的规则 {rid}（用 textcheck rules 查看全部规则）", path=source)
+        cfg.named_rules.append(rid)
         if not isinstance(opts, dict):
             raise ConfigError(f"[rules.{rid}] 应是一个表", path=source)
         opts = dict(opts)
@@ -85,10 +79,6 @@ def _from_table(table: dict[str, Any], source: str) -> Config:
         cfg.issuer = str(table["issuer"])
     cfg.score = dict(table.get("score") or {})
     cfg.extra = {k: v for k, v in table.items() if k not in {"disable", "fail-on", "fail_on", "rules", "issuer", "score"}}
-    # validate option names eagerly so a typo is reported before any report is read
-    for rid in cfg.options:
-        spec = next(r for r in all_rules() if r.id == rid)
-        cfg.rule_options(rid, spec.options)
     return cfg
 
 

@@ -1,14 +1,28 @@
-"""The analysis stage: run every enabled rule over a parsed report and collect findings."""
+"""The rule loop: run the enabled rules of one scope over a target and stamp their hits into findings.
+
+``run_rules(scope, target, config)`` is the one loop of the tool: ``check`` runs the ``report``
+rules over a ``Document``, ``compare`` the ``compare`` rules over a ``Comparison``, ``batch`` the
+``batch`` rules over each report's cross-report matches. Exclusive rules (not-a-report) run first;
+when one fires, its findings are the only ones. Findings come back sorted (``Finding.sort_key``).
+
+``check_document`` / ``check_source`` / ``check_path`` check one report and return a ``CheckResult``
+(findings, the subtopic coverage and the resolved issuer of the report, its JSON form).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textcheck.config import Config
-from textcheck.model import Document, Finding, Severity, Source, SubtopicStatus
+from textcheck.document import Document, Source
+from textcheck.errors import ConfigError
+from textcheck.finding import Finding, count_by_severity
 from textcheck.parse import SECTION_TITLE, SECTIONS, parse
-from textcheck.rules import Context, Hit, RuleSpec, all_rules
+from textcheck.rules import Context, Hit, RuleSpec, all_rules, get_rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textcheck.analysis.subtopics import SubtopicStatus
 
 SCHEMA_VERSION = "1.0"
 
@@ -17,7 +31,7 @@ SCHEMA_VERSION = "1.0"
 class CheckResult:
     document: Document
     findings: list[Finding]
-    subtopics: list[SubtopicStatus] = field(default_factory=list)
+    subtopics: list["SubtopicStatus"] = field(default_factory=list)
     issuer: dict[str, Any] | None = None
     is_report: bool = True
     stats: dict[str, Any] = field(default_factory=dict)
@@ -25,12 +39,6 @@ class CheckResult:
     @property
     def path(self) -> str:
         return self.document.path
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-    def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -60,20 +68,46 @@ class CheckResult:
             "subtopics": [s.to_dict() for s in self.subtopics],
             "stats": self.stats,
             "findings": [f.to_dict() for f in self.findings],
-            "summary": {sev.value: self.count(sev) for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
+            "summary": count_by_severity(self.findings),
         }
 
 
-def make_finding(spec: RuleSpec, hit: Hit, doc: Document, config: Config) -> Finding:
-    """Stamp a rule's hit into a Finding: configured severity, excerpt and section filled from ``doc``."""
+# ---------------------------------------------------------------------------------------------
+# configuration against the registry
+
+
+def validate_config(config: Config) -> None:
+    """Raise ``ConfigError`` for a rule id or a rule option the configuration names but no rule has."""
+    known = {spec.id: spec for spec in all_rules()}
+    for rid in config.named_rules:
+        if rid not in known:
+            raise ConfigError(f"未知的规则 {rid}（用 textcheck rules 查看全部规则）", path=config.source)
+    for rid in config.options:
+        if rid not in known:
+            raise ConfigError(f"未知的规则 {rid}（用 textcheck rules 查看全部规则）", path=config.source)
+        config.rule_options(rid, known[rid].options)
+
+
+def rule_options(rule_id: str, config: Config | None = None) -> dict[str, Any]:
+    """The options of rule ``rule_id`` as configured (its defaults, overridden by ``config``)."""
+    spec = get_rule(rule_id)
+    if spec is None:  # pragma: no cover - callers name registered rules
+        raise KeyError(rule_id)
+    return (config or Config()).rule_options(spec.id, spec.options)
+
+
+# ---------------------------------------------------------------------------------------------
+# the rule loop
+
+
+def make_finding(spec: RuleSpec, hit: Hit, config: Config, *, path: str, doc: Document | None = None) -> Finding:
+    """Stamp a rule's hit into a Finding: configured severity, path; excerpt and section from ``doc``."""
     severity = config.severities.get(spec.id) or hit.severity or spec.severity
-    text = hit.text or (doc.excerpt(hit.line, hit.end_line) if hit.line else "")
+    text = hit.text or (doc.excerpt(hit.line, hit.end_line) if hit.line and doc is not None else "")
     section = hit.section
-    if section is None and hit.line:
-        for b in doc.blocks:
-            if b.line <= hit.line <= b.end_line:
-                section = b.section
-                break
+    if section is None and hit.line and doc is not None:
+        block = doc.block_at(hit.line)
+        section = block.section if block else None
     return Finding(
         rule=spec.id,
         severity=severity,
@@ -83,39 +117,58 @@ def make_finding(spec: RuleSpec, hit: Hit, doc: Document, config: Config) -> Fin
         end_line=hit.end_line if hit.end_line is not None else hit.line,
         section=SECTION_TITLE.get(section, section) if section else None,
         text=text,
-        path=doc.path,
+        path=path,
         related=tuple(hit.related),
         confidence=round(float(hit.confidence), 3),
         evidence=tuple(sorted(hit.evidence.items())),
     )
 
 
+def _anchor(target: Any) -> tuple[Document | None, str]:
+    """The document findings on ``target`` point into (a report, or a comparison's new report), and its path."""
+    if isinstance(target, Document):
+        return target, target.path
+    doc = getattr(target, "document", None)
+    return doc, (doc.path if doc is not None else target.path)
+
+
+def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: dict | None = None) -> list[Finding]:
+    """Findings of every enabled rule of ``scope`` on ``target``, sorted.
+
+    ``memo`` holds the analyses rules share (issuer, subtopics...); pass one to reuse them afterwards."""
+    config = config or Config()
+    memo = {} if memo is None else memo
+    doc, path = _anchor(target)
+    findings: list[Finding] = []
+    for spec in all_rules():  # exclusive rules first
+        if spec.scope != scope or spec.id in config.disabled:
+            continue
+        ctx = Context(options=config.rule_options(spec.id, spec.options), memo=memo, issuer_override=config.issuer)
+        hits = list(spec.func(target, ctx))
+        if spec.exclusive and hits:
+            findings = [make_finding(spec, h, config, path=path, doc=doc) for h in hits]
+            break
+        findings.extend(make_finding(spec, h, config, path=path, doc=doc) for h in hits)
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# checking one report
+
+
 def check_document(doc: Document, config: Config | None = None) -> CheckResult:
     config = config or Config()
-    memo: dict[str, Any] = {}
-    findings: list[Finding] = []
-    is_report = True
-    for spec in all_rules():
-        if spec.scope != "report" or spec.id in config.disabled:
-            continue
-        ctx = Context(options=config.rule_options(spec.id, spec.options), config=config, memo=memo)
-        hits = list(spec.func(doc, ctx))
-        if spec.exclusive and hits:
-            findings = [make_finding(spec, h, doc, config) for h in hits]
-            is_report = False
-            break
-        findings.extend(make_finding(spec, h, doc, config) for h in hits)
-    findings.sort(key=lambda f: f.sort_key)
-    subtopics: list[SubtopicStatus] = []
+    memo: dict[Any, Any] = {}
+    findings = run_rules("report", doc, config, memo=memo)
+    exclusive = {spec.id for spec in all_rules() if spec.exclusive}
+    is_report = not any(f.rule in exclusive for f in findings)
+    subtopics: list["SubtopicStatus"] = []
     issuer = None
     if is_report:
-        from textcheck.rules.subtopics import subtopic_status
-
-        ctx = Context(options={}, config=config, memo=memo)
-        subtopics = subtopic_status(doc, ctx)
-        from textcheck.identity import resolve_issuer
-
-        issuer = resolve_issuer(doc, ctx)
+        ctx = Context(options={}, memo=memo, issuer_override=config.issuer)
+        subtopics = ctx.subtopics(doc, int(rule_options("subtopic-missing", config)["covered_score"]))
+        issuer = ctx.issuer(doc)
     stats = {
         "lines": len(doc.lines),
         "characters": sum(len(x) for x in doc.lines),

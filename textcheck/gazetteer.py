@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import functools
 import gzip
-import time
 from dataclasses import dataclass
 
 from textcheck.resources import corpus_path
 
-LEVELS = ("province", "city", "county", "township")
-LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "township": 4, "placeholder": 2}
+LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "township": 4}  # placeholders have none
 TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "苏木", "镇", "乡")
 # county-level names that are also generic words
 GENERIC_COUNTY_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市区", "市辖区", "县"})
@@ -228,16 +226,3 @@ def load(path=None, bigram_path=None) -> Gazetteer:
 def gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded on first use (about 0.2 s) and kept for the process."""
     return load()
-
-
-def timing(text_chars: int = 2_000_000) -> dict[str, float]:
-    """Load time (s) and scan speed (chars/s) of a fresh gazetteer, for scripts/eval_identity.py."""
-    t0 = time.perf_counter()
-    g = load()
-    load_s = time.perf_counter() - t0
-    sample = "依托纸房镇党政办公室，建立统一的政府信息资源库。督导仁和区加快推进先行区建设，深化川渝滇黔跨域通办。"
-    text = (sample * (text_chars // len(sample) + 1))[:text_chars]
-    t0 = time.perf_counter()
-    g.scan(text)
-    scan_s = time.perf_counter() - t0
-    return {"load_seconds": load_s, "chars_per_second": text_chars / scan_s if scan_s else float("inf")}

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from importlib import resources as _ir
 from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 
 @functools.lru_cache(maxsize=None)
@@ -32,8 +39,10 @@ def corpus_path(*parts: str) -> Path:
     return data_dir("corpora").joinpath(*parts)
 
 
-def model_path(*parts: str) -> Path:
-    return data_dir("models").joinpath(*parts)
+@functools.lru_cache(maxsize=None)
+def corpus_toml(name: str) -> dict[str, Any]:
+    """A TOML lexicon of ``corpora/``, parsed once per process (callers must not modify it)."""
+    return tomllib.loads(corpus_path(name).read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=None)

@@ -19,8 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -41,8 +41,8 @@ FORMATS = {
 }
 
 _CONVERT = "请用 WPS 或 Microsoft Word 打开后“另存为” .docx 或 .txt 格式再检查"
-# suffix -> message for formats we recognise but do not read
-UNSUPPORTED = {
+# suffix -> message for documents in formats we recognise but do not read
+UNSUPPORTED_DOCUMENTS = {
     ".doc": f"不支持旧版 Word 文档（.doc）；{_CONVERT}",
     ".dot": f"不支持旧版 Word 模板（.dot）；{_CONVERT}",
     ".wps": f"不支持 WPS 文字文档（.wps）；{_CONVERT}",
@@ -50,18 +50,25 @@ UNSUPPORTED = {
     ".rtf": f"不支持 RTF 格式；{_CONVERT}",
     ".odt": f"不支持 OpenDocument 文档（.odt）；{_CONVERT}",
     ".ofd": "不支持 OFD 版式文件；请用数科阅读器或福昕 OFD 阅读器导出为 PDF 或 .txt，或提供原始 Word 文件",
+    ".mht": "不支持 MHT 单文件网页；请在浏览器中另存为“网页，仅 HTML”（.html）或 .txt",
+    ".mhtml": "不支持 MHT 单文件网页；请在浏览器中另存为“网页，仅 HTML”（.html）或 .txt",
+    ".caj": "不支持 CAJ 格式；请提供 .docx、.pdf、.txt 或网页文件",
+}
+# suffix -> message for files that are not documents at all (spreadsheets, slides, archives)
+NOT_DOCUMENTS = {
     ".xls": "这是 Excel 表格文件，不是报告正文；请提供报告的 .docx、.pdf、.txt 或网页文件",
     ".xlsx": "这是 Excel 表格文件，不是报告正文；请提供报告的 .docx、.pdf、.txt 或网页文件",
     ".et": "这是 WPS 表格文件，不是报告正文；请提供报告的 .docx、.pdf、.txt 或网页文件",
     ".ppt": "这是演示文稿文件，不是报告正文；请提供报告的 .docx、.pdf、.txt 或网页文件",
     ".pptx": "这是演示文稿文件，不是报告正文；请提供报告的 .docx、.pdf、.txt 或网页文件",
-    ".mht": "不支持 MHT 单文件网页；请在浏览器中另存为“网页，仅 HTML”（.html）或 .txt",
-    ".mhtml": "不支持 MHT 单文件网页；请在浏览器中另存为“网页，仅 HTML”（.html）或 .txt",
-    ".caj": "不支持 CAJ 格式；请提供 .docx、.pdf、.txt 或网页文件",
     ".zip": "这是压缩包；请先解压，再检查其中的报告文件",
     ".rar": "这是压缩包；请先解压，再检查其中的报告文件",
     ".7z": "这是压缩包；请先解压，再检查其中的报告文件",
 }
+UNSUPPORTED = {**UNSUPPORTED_DOCUMENTS, **NOT_DOCUMENTS}
+# what a folder of reports is searched for (textcheck batch): every suffix read, and the document
+# formats recognised but not read (listed as unreadable, with what to do)
+REPORT_SUFFIXES = frozenset(FORMATS) | frozenset(UNSUPPORTED_DOCUMENTS)
 _IMAGE = "这是图片文件；本工具不做文字识别（OCR），请提供报告的 .docx、.txt、带文字层的 PDF 或网页文件"
 _OLE = (
     "这是旧版 Word/WPS 文档（.doc/.wps）或加密的 Office 文档，无法直接读取；"
@@ -110,6 +117,13 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         if len(data) > max_bytes:
             raise _too_large(None, max_bytes, "-")
         return read_bytes(data, path="-", suffix="")
+    return read_bytes(read_file_bytes(p, max_bytes=max_bytes), path=p, suffix=Path(p).suffix)
+
+
+def read_file_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the file at ``path`` (read-only), or ``InputError`` with a Chinese message
+    (missing, a folder, no permission, larger than ``max_bytes``)."""
+    p = os.fspath(path) if not isinstance(path, str) else path
     try:
         fp = Path(p)
         if fp.is_dir():
@@ -132,7 +146,7 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise _os_error(exc, p) from exc
     if len(data) > max_bytes:  # grew while reading, or a special file
         raise _too_large(None, max_bytes, p)
-    return read_bytes(data, path=p, suffix=fp.suffix)
+    return data
 
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|meta\s)", re.I | re.S)

@@ -11,6 +11,9 @@
   so "一、总体情况" typed with Word's list feature still reads "一、总体情况".
 * Not read: headers/footers, footnotes, comments, text boxes and shapes, tracked deletions.
 
+One file for one format, over 300 lines on purpose: the numbering renderer and the table grid
+are only used here, and splitting them would scatter the reading of one XML tree.
+
 Before python-docx sees the file, the ZIP is checked (member count, total uncompressed size,
 compression ratio, CRC) so a zip bomb or truncated file is an ``InputError``, not a hang.
 """
@@ -22,8 +25,8 @@ import re
 import zipfile
 import zlib
 
+from textcheck.document import Source
 from textcheck.errors import InputError
-from textcheck.model import Source
 
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024

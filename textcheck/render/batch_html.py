@@ -9,8 +9,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from textcheck.batch import SCORE_LABEL
-from textcheck.render.table import LEVEL_LABEL
+from textcheck.batch.score import SCORE_LABEL
+from textcheck.finding import Severity
+from textcheck.render.batch_tables import LEVEL_LABEL
 
 _CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:1.5em;color:#222}
@@ -37,9 +38,6 @@ document.querySelectorAll('table.sortable th').forEach(function(th,i){
    var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y,'zh-CN');return asc?c:-c;});
   rows.forEach(function(r){tb.appendChild(r);});});});
 """
-
-_SEV = {"error": "错误", "warning": "警告", "info": "提示"}
-
 
 def page_name(index: int, total: int) -> str:
     width = max(3, len(str(total)))
@@ -148,35 +146,34 @@ def render_report(result, k: int) -> str:
     if r["findings"]:
         parts.append(f"<h2>问题（{len(r['findings'])} 条）</h2><ol>")
         for f in r["findings"]:
-            where = f'<a href="#L{f["line"]}">第 {f["line"]} 行</a>' if f.get("line") else ""
+            where = f'<a href="#L{f.line}">第 {f.line} 行</a>' if f.line else ""
             rel = ""
-            for x in f.get("related") or []:
-                if x.get("path") and x["path"] in index:
-                    rel += (f'<br><span class="muted">↔ <a href="{escape(page_name(index[x["path"]], total))}#L{x["line"]}">'
-                            f'{escape(x["path"])} 第 {x["line"]} 行</a>：{escape(x.get("text") or "")}</span>')
-                elif x.get("line"):
-                    rel += f'<br><span class="muted">↔ <a href="#L{x["line"]}">第 {x["line"]} 行</a></span>'
+            for x in f.related:
+                if x.path and x.path in index:
+                    rel += (f'<br><span class="muted">↔ <a href="{escape(page_name(index[x.path], total))}#L{x.line}">'
+                            f'{escape(x.path)} 第 {x.line} 行</a>：{escape(x.text or "")}</span>')
+                elif x.line:
+                    rel += f'<br><span class="muted">↔ <a href="#L{x.line}">第 {x.line} 行</a></span>'
             parts.append(
-                f'<li><span class="sev-{escape(f["severity"])}">{escape(_SEV.get(f["severity"], f["severity"]))}</span> '
-                f'[{escape(f["rule"])}] {where} {escape(f["message"])}<br>'
-                f'<span class="muted">建议：{escape(f["suggestion"])}</span>{rel}</li>'
+                f'<li><span class="sev-{escape(f.severity.value)}">{escape(f.severity.label)}</span> '
+                f'[{escape(f.rule)}] {where} {escape(f.message)}<br>'
+                f'<span class="muted">建议：{escape(f.suggestion)}</span>{rel}</li>'
             )
         parts.append("</ol>")
     parts.append(_groups_html(result, prefix="", only=set(r["groups"])))
     if r["lines"]:
-        marks: dict[int, str] = {}
+        marks: dict[int, Severity] = {}
         titles: dict[int, list[str]] = {}
-        rank = {"info": 0, "warning": 1, "error": 2}
         for f in r["findings"]:
-            if not f.get("line"):
+            if not f.line:
                 continue
-            for ln in range(f["line"], (f.get("end_line") or f["line"]) + 1):
-                if ln not in marks or rank[f["severity"]] > rank[marks[ln]]:
-                    marks[ln] = f["severity"]
-                titles.setdefault(ln, []).append(f["rule"])
+            for ln in range(f.line, (f.end_line or f.line) + 1):
+                if ln not in marks or f.severity.rank > marks[ln].rank:
+                    marks[ln] = f.severity
+                titles.setdefault(ln, []).append(f.rule)
         parts.append("<h2>原文</h2><pre class=\"text\">")
         for n, line in enumerate(r["lines"], 1):
-            cls = f"line {marks[n]}" if n in marks else "line"
+            cls = f"line {marks[n].value}" if n in marks else "line"
             title = f' title="{escape("、".join(dict.fromkeys(titles[n])))}"' if n in titles else ""
             parts.append(f'<span class="{cls}" id="L{n}"{title}><span class="ln">{n}</span>{escape(line)}</span>')
         parts.append("</pre>")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from textcheck.compare import NO_SECTION, NO_SECTION_TITLE, CompareResult
+from textcheck.analysis.alignment import NO_SECTION, NO_SECTION_TITLE
+from textcheck.compare import CompareResult
 from textcheck.parse import SECTION_TITLE, SECTIONS
 
 _CSS = """
@@ -94,7 +95,7 @@ def render(result: CompareResult) -> str:
         h.append("</table>")
 
     # side by side, section by section in the new report's order
-    old_used = {p.old for p in cmp.pairs.values()}
+    old_used = cmp.paired_old
     order = [k for k, _ in SECTIONS] + [NO_SECTION]
     h.append("<h2>逐段对照</h2><p>左：旧报告；右：新报告。<mark>标红</mark>的是两份报告逐字相同的文字。</p>")
     for key in [NO_SECTION] + order[:-1]:

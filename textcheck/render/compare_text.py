@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from textcheck.compare import NO_SECTION_TITLE, CompareResult, _chars, _count
-from textcheck.model import shorten
+from textcheck.analysis.alignment import NO_SECTION_TITLE
+from textcheck.compare import CompareResult
+from textcheck.document import shorten
 from textcheck.parse import SECTION_TITLE
 from textcheck.render.text import findings_by_section
 
@@ -54,17 +55,13 @@ def render(result: CompareResult) -> str:
 
     rows = []
     for i in sorted(cmp.copies):
-        n = cmp.new_paras[i]
-        copied = _count(n.text, cmp.copies[i].spans)
-        olds = sorted({s[2] for s in cmp.copies[i].sources})
-        pair = cmp.pairs.get(i)
-        rows.append((n, copied, olds, pair))
+        rows.append((cmp.new_paras[i], cmp.copies[i].copied_chars, cmp.copies[i].olds, cmp.pairs.get(i)))
     out.append("")
     out.append(f" [bold]沿用的段落[/]（{len(rows)} 段）")
     if not rows:
         out.append("  [green]没有发现沿用旧报告的段落。[/]")
     for n, copied, olds, pair in rows:
-        share = copied / max(_chars(n.text), 1)
+        share = copied / max(n.chars, 1)
         where_old = "、".join(_span(cmp.old_paras[j].line, cmp.old_paras[j].end_line) for j in olds)
         sim = f"，相似度 {pair.similarity:.0f}%" if pair else ""
         moved = "，[cyan]顺序有调整[/]" if pair and pair.moved else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from textcheck.model import Finding, Severity
+from textcheck.finding import Finding, Severity
 from textcheck.parse import SECTIONS
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -1,8 +1,10 @@
 """Rule registry.
 
-A rule is one function decorated with ``@rule(...)``: it receives the parsed ``Document`` and a
-``Context`` (options, shared resources, per-report memo) and yields ``Hit``s. The engine stamps
-rule id, severity, path and section onto each hit to make a ``Finding``. Rules never print.
+A rule is one function decorated with ``@rule(...)`` in its own module of this package (found
+automatically: see docs/adding-a-rule.md). It receives its target — the parsed ``Document`` for
+``scope="report"`` — and a ``Context`` (its options, the --issuer override, the shared analyses of
+the report) and yields ``Hit``s. The engine (``textcheck.engine.run_rules``) stamps rule id,
+severity, path and section onto each hit to make a ``Finding``. Rules never print.
 
 Rule ids are part of the JSON contract: once released, an id is never renamed or reused.
 """
@@ -11,23 +13,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from textcheck.model import Document, Related, Severity
-
-# Modules that define rules, in the order their findings are produced. Add new modules here.
-RULE_MODULES = (
-    "textcheck.rules.report",
-    "textcheck.rules.structure",
-    "textcheck.rules.subtopics",
-    "textcheck.rules.duplicates",
-    "textcheck.rules.fee",
-    "textcheck.rules.tables",
-    "textcheck.rules.identity",
-    "textcheck.rules.batch",
-    "textcheck.rules.compare",
-)
+from textcheck.document import Document
+from textcheck.finding import Related, Severity
 
 
 @dataclass(frozen=True)
@@ -48,16 +39,29 @@ class Hit:
 
 @dataclass
 class Context:
-    """What a rule may use besides the document: its options and shared, memoised analyses."""
+    """What a rule may use besides its target: its own options, the ``--issuer`` override, and the
+    shared analyses of the report, computed once per report (``memo`` is shared by all rules of a run)."""
 
     options: dict[str, Any]
-    config: Any = None
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
+    issuer_override: str | None = None  # --issuer NAME_OR_CODE
 
-    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         if key not in self.memo:
             self.memo[key] = compute()
         return self.memo[key]
+
+    def issuer(self, doc: Document) -> dict | None:
+        """The report's issuer placed in the gazetteer (``analysis.issuer.resolve_issuer``)."""
+        from textcheck.analysis.issuer import resolve_issuer
+
+        return self.cached("issuer", lambda: resolve_issuer(doc, self.issuer_override))
+
+    def subtopics(self, doc: Document, covered_score: int) -> list:
+        """Coverage of 总体情况's five subtopics (``analysis.subtopics.subtopic_status``)."""
+        from textcheck.analysis.subtopics import subtopic_status
+
+        return self.cached(("subtopics", covered_score), lambda: subtopic_status(doc, covered_score))
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Hit]]
@@ -121,14 +125,21 @@ def rule(
 _loaded = False
 
 
+def _discover() -> None:
+    """Import every module of this package (sorted by name), so that each registers its rules.
+
+    A new rule is a new module here: nothing else lists it."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
 def all_rules() -> list[RuleSpec]:
-    """Every registered rule, in registry order."""
+    """Every registered rule: exclusive rules first, then by module name and order of definition."""
     global _loaded
     if not _loaded:
-        for mod in RULE_MODULES:
-            importlib.import_module(mod)
+        _discover()
         _loaded = True
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=lambda spec: not spec.exclusive)
 
 
 def get_rule(rule_id: str) -> RuleSpec | None:

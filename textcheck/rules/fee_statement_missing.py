@@ -1,13 +1,21 @@
-"""其他需要报告的事项 must say whether 信息处理费 was collected."""
+"""其他需要报告的事项 must say whether 信息处理费 was collected (wording: ``corpora/fee_phrases.toml``)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from textcheck.model import Document
+from textcheck.document import Document
+from textcheck.resources import corpus_toml
 from textcheck.rules import Context, Hit, rule
+from textcheck.text import alternation
 
-FEE = re.compile(r"信息处理费|处理费|(?:收取|收缴|计收|征收)[^。；;]{0,12}费|收费|费用")
+
+@functools.lru_cache(maxsize=1)
+def _fee_statement() -> re.Pattern[str]:
+    """Wording that states the fee (``corpora/fee_phrases.toml``)."""
+    words = corpus_toml("fee_phrases.toml")
+    return re.compile(rf"{alternation(words['phrases'])}|(?:{alternation(words['charging_verbs'])})[^。；;]{{0,12}}费")
 
 
 @rule(
@@ -28,7 +36,8 @@ def fee_statement_missing(doc: Document, ctx: Context):
     if sec is None:
         return
     paras = doc.narrative("other")
-    if any(FEE.search(b.text) for b in paras):
+    fee = _fee_statement()
+    if any(fee.search(b.text) for b in paras):
         return
     elsewhere = next((b for b in doc.narrative() if b.section != "other" and "信息处理费" in b.text), None)
     body = next((b for b in paras), None)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-from textcheck.model import Block, Document, Related, Severity, shorten
+from textcheck.document import Block, Document, shorten
+from textcheck.finding import Related, Severity
 from textcheck.resources import cut
 from textcheck.rules import Context, Hit, rule
-
-_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def comparable(text: str) -> str:
-    """Text with whitespace and punctuation removed: what two copies share even when re-punctuated."""
-    return _STRIP.sub("", text)
+from textcheck.text import comparable
 
 
 def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], float]:

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from textcheck.cli import FailOn, console, fail, load_config_or_exit
+from textcheck.cli.common import FailOn, console, error, escape, fail, load_config_or_exit
 from textcheck.errors import TextcheckError
 
 
@@ -26,7 +26,12 @@ def batch(
 ) -> None:
     """批量检查一个或多个文件夹中的全部年度报告：逐份评分，找出不同单位之间内容雷同、相互抄袭的段落，
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
-    from textcheck.batch import batch_options, discover, output_count, run_batch, score_weights, write_outputs
+    from textcheck.batch.discover import discover
+    from textcheck.batch.options import batch_options
+    from textcheck.batch.run import run_batch
+    from textcheck.batch.score import score_weights
+    from textcheck.finding import exit_code
+    from textcheck.render.batch_output import output_count, write_outputs
 
     cfg = load_config_or_exit(config)
     try:
@@ -39,7 +44,7 @@ def batch(
     n_jobs = jobs or os.cpu_count() or 1
     files, missing = discover(paths, exclude=[output])
     for m in missing:
-        console(stderr=True).print(f"[bold red]错误：[/]{_esc(m)}：文件或文件夹不存在")
+        error(f"{m}：文件或文件夹不存在")
     if missing:
         raise typer.Exit(2)
     if not files:
@@ -79,13 +84,9 @@ def batch(
         err.print(
             f"共 {st['files']} 个文件：年度报告 {st['reports']} 份，不是年度报告 {st['not_reports']} 个，"
             f"无法读取 {st['unreadable']} 个；本次检查 {st['checked']} 个，使用缓存 {st['cached']} 个；"
-            f"雷同组 {st['copy_groups']} 个。结果已写入 {_esc(str(output))}"
+            f"雷同组 {st['copy_groups']} 个。结果已写入 {escape(str(output))}"
         )
-    if fail_on is not FailOn.never:
-        rank = {"info": 0, "warning": 1, "error": 2}[fail_on.value]
-        if any({"info": 0, "warning": 1, "error": 2}[f["severity"]] >= rank for f in result.findings()):
-            raise typer.Exit(1)
-    raise typer.Exit(0)
+    raise typer.Exit(exit_code(result.findings(), fail_on.value))
 
 
 def _interactive() -> bool:
@@ -94,9 +95,3 @@ def _interactive() -> bool:
 
 
 _STAGE_LABEL = {"match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}
-
-
-def _esc(s: str) -> str:
-    from rich.markup import escape
-
-    return escape(s)

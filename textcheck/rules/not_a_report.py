@@ -1,13 +1,17 @@
-"""Is this document an annual report at all?"""
+"""Is this document an annual report at all? (document kinds that are not: ``corpora/document_kinds.toml``)"""
 
 from __future__ import annotations
 
 import re
 
-from textcheck.model import Document
+from textcheck.document import Document
+from textcheck.resources import corpus_toml
 from textcheck.rules import Context, Hit, rule
 
-_KIND_WORDS = ("通知", "安排", "方案", "意见", "要点", "办法", "规定", "决定", "批复", "函", "纪要", "公告", "计划")
+
+def _kinds() -> list[str]:
+    """Kinds of documents that are not reports (``corpora/document_kinds.toml``)."""
+    return corpus_toml("document_kinds.toml")["kinds"]
 
 
 @rule(
@@ -28,12 +32,13 @@ def not_a_report(doc: Document, ctx: Context):
     """
     found = {s.key for s in doc.sections}
     title = doc.identity.title or ""
-    is_report_title = bool(title) and not any(title.endswith(w) for w in _KIND_WORDS)
+    kinds = _kinds()
+    is_report_title = bool(title) and not any(title.endswith(w) for w in kinds)
     if len(found) >= int(ctx.options["min_sections"]) or (is_report_title and found):
         return
     first = next((b for b in doc.blocks if b.text.strip()), None)
     head = first.text[:40] if first else ""
-    kind = next((w for w in _KIND_WORDS if re.search(w + r"$", (title or head).rstrip("。"))), None)
+    kind = next((w for w in kinds if re.search(w + r"$", (title or head).rstrip("。"))), None)
     detail = f"，开头看起来是一份“{kind}”" if kind else ""
     yield Hit(
         message=(

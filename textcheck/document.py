@@ -1,6 +1,6 @@
-"""Plain data shared by every stage of the pipeline.
+"""The document model: what a reader returns (``Source``) and what parsing makes of it (``Document``).
 
-read (bytes -> Source) -> parse (Source -> Document) -> rules (Document -> Finding) -> render.
+read (bytes -> Source) -> parse (Source -> Document) -> analyses, rules (Document -> Finding) -> render.
 
 Line numbers are 1-based and always refer to the lines of the decoded input text
 (``Source.text``): normalisation never adds or removes lines, so a line number shown to
@@ -9,78 +9,9 @@ the user is the line they see in their editor.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
-
-
-class Severity(str, Enum):
-    """Ordered severities. ``str`` so that JSON output is the plain name."""
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self.value]
-
-    @property
-    def label(self) -> str:
-        return _LABEL[self.value]
-
-    @classmethod
-    def parse(cls, value: str | "Severity") -> "Severity":
-        if isinstance(value, Severity):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError as exc:  # pragma: no cover - message tested via CLI
-            raise ValueError(f"未知的严重程度：{value}（可选 error / warning / info）") from exc
-
-
-_RANK = {"info": 0, "warning": 1, "error": 2}
-_LABEL = {"info": "提示", "warning": "警告", "error": "错误"}
-
-
-@dataclass(frozen=True)
-class Related:
-    """The other place a finding points at (the first copy, last year's paragraph...)."""
-
-    line: int
-    end_line: int
-    text: str = ""
-    path: str | None = None
-    section: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found in one report. Serialised as-is to JSON (schema in docs/)."""
-
-    rule: str
-    severity: Severity
-    message: str
-    suggestion: str
-    line: int | None = None
-    end_line: int | None = None
-    section: str | None = None
-    text: str = ""
-    path: str | None = None
-    related: tuple[Related, ...] = ()
-    confidence: float = 1.0
-    evidence: tuple[tuple[str, Any], ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        d["related"] = [asdict(r) for r in self.related]
-        d["evidence"] = {k: v for k, v in self.evidence}
-        return d
-
-    @property
-    def sort_key(self) -> tuple:
-        return (self.path or "", self.line or 0, -self.severity.rank, self.rule, self.message)
 
 
 @dataclass(frozen=True)
@@ -176,6 +107,22 @@ class Document:
                 return s
         return None
 
+    def section_body(self, key: str) -> list[Block]:
+        """The running text of section ``key``: its paragraphs and sub-headings (level 2 and below),
+        not its own heading and not its tables."""
+        return [
+            b
+            for b in self.blocks
+            if b.section == key and (b.kind is BlockKind.PARAGRAPH or (b.kind is BlockKind.HEADING and b.heading_level >= 2))
+        ]
+
+    def block_at(self, line: int) -> Block | None:
+        """The block that holds ``line``, or None (a blank line between blocks)."""
+        for b in self.blocks:
+            if b.line <= line <= b.end_line:
+                return b
+        return None
+
     def excerpt(self, line: int, end_line: int | None = None, limit: int = 120) -> str:
         end = end_line or line
         text = "\n".join(x for x in self.lines[line - 1 : end] if x.strip())
@@ -185,15 +132,3 @@ class Document:
 def shorten(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass
-class SubtopicStatus:
-    key: str
-    name: str
-    covered: bool
-    score: float
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

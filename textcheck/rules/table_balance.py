@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from textcheck.model import Block, BlockKind, Document
+from textcheck.document import Block, BlockKind, Document
 from textcheck.rules import Context, Hit, rule
 
 _NUM = re.compile(r"^\d+(?:\.\d+)?$")

@@ -1,7 +1,7 @@
 """Who issued a report, placed in the gazetteer: 大章镇人民政府 -> 河南省/洛阳市/嵩县/大章镇 (410325106000).
 
-``resolve_issuer(doc, ctx)`` starts from ``doc.identity.issuer`` (title, opening or signature) — or
-from ``--issuer NAME_OR_CODE`` when given — and returns the administrative unit the issuer belongs
+``resolve_issuer(doc, override)`` starts from ``doc.identity.issuer`` (title, opening or signature) —
+or from ``override`` (``--issuer NAME_OR_CODE``) when given — and returns the administrative unit the issuer belongs
 to: a government resolves to its own area, a department (市教育局, 资阳市人民政府办公室) to the area
 of its government. A name shared by several units (城关镇 ×88, 太平镇 ×50) is decided by the other
 place names of the report (its county, city, province); when they do not decide, the result says
@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
-from textcheck.gazetteer import Gazetteer, gazetteer, normalize_code
-from textcheck.model import Document
+from textcheck.document import Document
+from textcheck.gazetteer import LEVEL_RANK, Gazetteer, gazetteer, normalize_code
 
 SOURCE_CONFIDENCE = {"config": 1.0, "title": 0.95, "opening": 0.9, "signature": 0.85, "text": 0.6}
 _CODE = re.compile(r"^\d{6}(?:\d{3})?(?:\d{3})?$")
@@ -23,15 +22,12 @@ _CODE = re.compile(r"^\d{6}(?:\d{3})?(?:\d{3})?$")
 _RELATIVE = (("街道", "街道"), ("市", "市"), ("县", "县"), ("区", "区"), ("镇", "镇"), ("乡", "乡"), ("旗", "旗"), ("州", "州"))
 
 
-def resolve_issuer(doc: Document, ctx: Any) -> dict | None:
-    """The issuer's unit as a dict (JSON keys English, values Chinese), memoised per report, or None."""
-    return ctx.cached("issuer", lambda: _resolve(doc, getattr(ctx, "config", None)))
+def resolve_issuer(doc: Document, override: str | None = None) -> dict | None:
+    """The issuer's unit as a dict (JSON keys English, values Chinese), or None.
 
-
-def _resolve(doc: Document, config: Any) -> dict | None:
+    ``override`` (a name or a division code, ``--issuer``) replaces the issuer the text names."""
     g = gazetteer()
     mentions = _mentions(doc, g)
-    override = getattr(config, "issuer", None) if config is not None else None
     if override:
         override = str(override).strip()
         if _CODE.match(override):
@@ -68,7 +64,7 @@ def resolve_name(name: str, mentions: Counter | None = None, *, source: str = "t
     # the most specific place in the name is the issuer's area; the others constrain it
     # (河南省嵩县大章镇人民政府: 大章镇 must lie in 嵩县 and 河南省)
     def rank(m):
-        return max(_level_rank(g, c) for c in m.codes)
+        return max(LEVEL_RANK.get(g.units[c].level, 0) for c in m.codes)
 
     main = max(matches, key=lambda m: (rank(m), m.start))
     cands = list(main.codes)
@@ -126,10 +122,6 @@ def _pick(g: Gazetteer, cands: list[str], mentions: Counter, *, name: str, sourc
     if best_score < 1:  # decided by neighbours only, no superior named
         conf = base * 0.7
     return _result(g, best, text=name, source=source, confidence=round(conf, 3), candidates=total)
-
-
-def _level_rank(g: Gazetteer, code: str) -> int:
-    return {"province": 1, "city": 2, "county": 3, "township": 4}.get(g.units[code].level, 0)
 
 
 def _result(g: Gazetteer, code: str, *, text: str, source: str, confidence: float, candidates: int) -> dict:

@@ -1,6 +1,6 @@
 """Batch summary tables: CSV (UTF-8 with BOM, for Excel), XLSX (openpyxl) and findings JSONL.
 
-Renderers only lay out what ``textcheck.batch`` computed; they return bytes, the caller writes them.
+Renderers only lay out what ``textcheck.batch`` computed; they return bytes (``batch_output`` writes them).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def render_jsonl(result) -> bytes:
         if r["status"] == "unreadable":
             continue
         for f in r["findings"]:
-            d = dict(f)
+            d = f.to_dict()
             d["path"] = r["path"]
             lines.append(json.dumps(d, ensure_ascii=False, sort_keys=False))
     return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")

@@ -8,7 +8,16 @@ from typing import Optional
 
 import typer
 
-from textcheck.cli import FailOn, console, fail, load_config_or_exit, write_output
+from textcheck.cli.common import (
+    FailOn,
+    console,
+    effective_fail_on,
+    escape,
+    exit_code_for,
+    fail,
+    load_config_or_exit,
+    write_output,
+)
 from textcheck.errors import TextcheckError
 
 
@@ -30,7 +39,7 @@ def compare(
 ) -> None:
     """对照上年和本年的年度报告：逐部分计算沿用上年文字的比例，列出照搬的段落、未更新的数字和年份。"""
     cfg = load_config_or_exit(config)
-    effective = fail_on or FailOn(cfg.fail_on.value if cfg.fail_on else "error")
+    threshold = effective_fail_on(fail_on, cfg)
     from textcheck.compare import compare_paths
 
     try:
@@ -46,13 +55,9 @@ def compare(
 
         write_output(output, render(result), markup=False, color=color)
         if output is not None:
-            from rich.markup import escape
-
             console(stderr=True).print(f"已写入 {escape(str(output))}")
     else:
         from textcheck.render.compare_text import render
 
         write_output(output, render(result), markup=True, color=color)
-    from textcheck.cli import exit_code_for
-
-    raise typer.Exit(exit_code_for([result], effective))
+    raise typer.Exit(exit_code_for([result], threshold))

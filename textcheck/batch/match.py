@@ -1,0 +1,294 @@
+"""Cross-report matching: paragraphs shared between reports of different issuers.
+
+Exact duplicates are grouped by text; MinHash LSH banding (``BANDS`` x ``ROWS`` of the signatures)
+over the distinct texts gives candidate pairs, verified with ``rapidfuzz.fuzz.ratio``; union-find
+gives clusters of shared paragraphs; clusters shared by many issuers are boilerplate and dropped.
+Memory stays bounded: candidates are generated and verified band by band, in chunks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from textcheck.batch.signatures import decode_signatures
+from textcheck.text import comparable
+
+BANDS, ROWS = 25, 5  # 25 bands x 5 rows (125 of the 128 values): LSH threshold ~ (1/25)^(1/5) = 0.53 Jaccard
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        p = self.parent
+        while p[x] != x:
+            p[x] = p[p[x]]
+            x = p[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+def issuer_key(rec: dict[str, Any]) -> str:
+    """Who issued a report, for "different issuers": the issuer as written (a city's 办公室 and its
+    departments resolve to the same division but are different issuers), else the division code."""
+    res = rec.get("result") or {}
+    resolved = res.get("resolved_issuer") or {}
+    if res.get("issuer"):
+        return "name:" + comparable(str(res["issuer"]))
+    if resolved.get("code"):
+        return "code:" + str(resolved["code"])
+    return "path:" + rec["path"]
+
+
+def issuer_name(rec: dict[str, Any]) -> str | None:
+    res = rec.get("result") or {}
+    return res.get("issuer") or (res.get("resolved_issuer") or {}).get("name")
+
+
+@dataclass
+class CrossMatch:
+    """Outcome of cross-report matching over the readable reports of a batch."""
+
+    # per record index: {para index: [(other rec, other para, similarity), ...]}
+    matches: dict[int, dict[int, list[tuple[int, int, float]]]] = field(default_factory=dict)
+    copy_ratio: dict[int, float] = field(default_factory=dict)
+    groups: list[dict[str, Any]] = field(default_factory=list)  # report groups
+    boilerplate_paragraphs: int = 0
+    template_paragraphs: int = 0
+    paragraphs: int = 0
+    candidates: int = 0
+    skipped_buckets: int = 0
+    para_ids: list[tuple[int, int]] = field(default_factory=list)  # global id -> (rec, para)
+
+
+def boilerplate_crowd(opts: dict[str, Any], n_issuers: int) -> int:
+    """How many issuers sharing a text make it boilerplate: a share of the batch's issuers, at least
+    ``boilerplate_min`` and at most ``boilerplate_max`` (text used by a hundred units was handed down,
+    not copied, however big the batch)."""
+    share = math.ceil(float(opts["boilerplate_fraction"]) * n_issuers)
+    return max(int(opts["boilerplate_min"]), min(int(opts["boilerplate_max"]), share))
+
+
+_PAIR_CHUNK = 1_000_000  # candidate pairs generated and verified at a time
+
+
+def _lsh_candidates(sig, crowd: int, cm: CrossMatch):
+    """Candidate pairs ``(us, vs)`` (arrays, ``us < vs``) of rows of ``sig`` sharing an LSH band.
+
+    Yields in chunks of at most ~``_PAIR_CHUNK`` pairs. Buckets with more than ``crowd`` rows are
+    common phrasing and give no pairs (true copies meet again in other, smaller buckets). A pair is
+    yielded only in the first band where it shares a usable bucket, so no pair is verified twice and
+    no set of all pairs is ever held.
+    """
+    import numpy as np
+
+    nu = sig.shape[0]
+    # per band: bucket id per row, or a value unique to the row when it is alone or in a crowd
+    band_keys = np.empty((BANDS, nu), dtype=np.int64)
+    lone = -1 - np.arange(nu, dtype=np.int64)
+    for band in range(BANDS):
+        part = np.ascontiguousarray(sig[:, band * ROWS : (band + 1) * ROWS])
+        keys = part.view(np.dtype((np.void, 4 * ROWS))).ravel()
+        _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        inv = inv.ravel().astype(np.int64)
+        size = counts[inv]
+        cm.skipped_buckets += int(np.count_nonzero(counts > crowd))
+        band_keys[band] = np.where((size > 1) & (size <= crowd), inv, lone)
+
+    for band in range(BANDS):
+        keys = band_keys[band]
+        rows = np.nonzero(keys >= 0)[0]
+        if len(rows) == 0:
+            continue
+        order = rows[np.argsort(keys[rows], kind="stable")]
+        bk = keys[order]
+        starts = np.flatnonzero(np.r_[True, bk[1:] != bk[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        # position k in `order` pairs with every later position of its bucket
+        bucket_end = np.repeat(ends, ends - starts)
+        later = bucket_end - np.arange(len(order)) - 1
+        cum = np.cumsum(later)
+        lo = 0
+        while lo < len(order):
+            base = cum[lo - 1] if lo else 0
+            hi = int(np.searchsorted(cum, base + _PAIR_CHUNK, side="right"))
+            hi = max(hi, lo + 1)
+            counts = later[lo:hi]
+            total = int(counts.sum())
+            if total:
+                left = np.repeat(np.arange(lo, hi), counts)
+                offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+                a, b = order[left], order[left + 1 + offsets]
+                fresh = np.ones(total, dtype=bool)
+                for earlier in range(band):  # already yielded in an earlier band
+                    ek = band_keys[earlier]
+                    fresh &= ek[a] != ek[b]
+                a, b = a[fresh], b[fresh]
+                if len(a):
+                    cm.candidates += int(len(a))
+                    yield np.minimum(a, b), np.maximum(a, b)
+            lo = hi
+
+
+def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], *,
+                verified_pairs: set[tuple[int, int]] | None = None) -> CrossMatch:
+    """Find paragraphs shared between reports of different issuers (see module docstring).
+
+    ``verified_pairs``, when given, receives every matched pair of global paragraph ids (indices of
+    ``CrossMatch.para_ids``), whatever the issuers: what scripts/bench_batch.py measures recall on."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    threshold = float(opts["threshold"])
+    cm = CrossMatch()
+    ok = [i for i, r in enumerate(records) if r.get("status") == "ok"]
+    issuer_of = {i: issuer_key(records[i]) for i in ok}
+    n_issuers = len(set(issuer_of.values()))
+    crowd = boilerplate_crowd(opts, n_issuers)
+
+    # global paragraph ids over non-template paragraphs
+    texts: list[str] = []
+    sig_rows = []
+    for i in ok:
+        rec = records[i]
+        s = decode_signatures(rec)
+        for j, p in enumerate(rec.get("paragraphs", [])):
+            cm.paragraphs += 1
+            if p.get("template", 0.0) >= float(opts["template_share"]):
+                cm.template_paragraphs += 1
+                continue
+            cm.para_ids.append((i, j))
+            texts.append(p["text"])
+            sig_rows.append(s[j])
+    n = len(texts)
+    pid_issuer = [issuer_of[i] for i, _ in cm.para_ids]
+
+    # 1. exact duplicates: one node per distinct text
+    uniq: dict[str, int] = {}
+    members: list[list[int]] = []
+    node_of = [0] * n
+    for g, t in enumerate(texts):
+        u = uniq.setdefault(t, len(uniq))
+        if u == len(members):
+            members.append([])
+        members[u].append(g)
+        node_of[g] = u
+    nu = len(members)
+    utext = [texts[m[0]] for m in members]
+    crowded = [False] * nu
+    for u, m in enumerate(members):
+        if len({pid_issuer[g] for g in m}) >= crowd:
+            crowded[u] = True
+
+    # 2. LSH banding over distinct texts, verified band by band (memory stays bounded)
+    edges: dict[tuple[int, int], float] = {}
+    if nu > 1:
+        sig = np.stack([sig_rows[m[0]] for m in members]).astype(np.uint32)
+        lengths = np.fromiter((len(t) for t in utext), dtype=np.int64, count=nu)
+        lim = threshold / (200.0 - threshold)  # ratio >= t needs the shorter text >= lim * the longer
+        for us, vs in _lsh_candidates(sig, crowd, cm):
+            la, lb = lengths[us], lengths[vs]
+            keep = np.minimum(la, lb) >= lim * np.maximum(la, lb)
+            us, vs = us[keep].tolist(), vs[keep].tolist()
+            scores = process.cpdist([utext[u] for u in us], [utext[v] for v in vs], scorer=fuzz.ratio,
+                                    score_cutoff=threshold, workers=-1)
+            for idx in np.nonzero(scores >= threshold)[0].tolist():
+                edges[(us[idx], vs[idx])] = round(float(scores[idx]), 1)
+
+    # 3. clusters of nodes; boilerplate when crowded or shared by too many issuers
+    uf = _UnionFind(nu)
+    for u, v in edges:
+        uf.union(u, v)
+    clusters: dict[int, list[int]] = {}
+    for u in range(nu):
+        clusters.setdefault(uf.find(u), []).append(u)
+    cluster_edges: dict[int, list[tuple[int, int, float]]] = {}
+    for (u, v), sim in sorted(edges.items()):
+        cluster_edges.setdefault(uf.find(u), []).append((u, v, sim))
+    if verified_pairs is not None:
+        for u, v in edges:
+            for a in members[u]:
+                for b in members[v]:
+                    verified_pairs.add((a, b) if a < b else (b, a))
+        for m in members:
+            for x in range(len(m)):
+                for y in range(x + 1, len(m)):
+                    verified_pairs.add((m[x], m[y]))
+
+    matches: dict[int, dict[int, list[tuple[int, int, float]]]] = {}
+    # report groups: the reports sharing one text; texts shared by exactly the same reports are one group
+    # (linking reports transitively instead would chain a big batch into one meaningless group)
+    group_paras: dict[tuple[int, ...], list[list[int]]] = {}
+    for root, nodes in sorted(clusters.items()):
+        gids = [g for u in nodes for g in members[u]]
+        issuers = {pid_issuer[g] for g in gids}
+        if len(issuers) < 2:
+            continue
+        if len(issuers) >= crowd or any(crowded[u] for u in nodes):
+            cm.boilerplate_paragraphs += len(gids)
+            continue
+        linked: list[int] = []
+        node_pairs = [(u, u, 100.0) for u in nodes if len(members[u]) > 1]
+        node_pairs += [(u, v, sim) for u, v, sim in cluster_edges.get(root, [])]
+        for ua, ub, sim in node_pairs:  # direct matches only: similarity is not transitive
+            for x, ga in enumerate(members[ua]):
+                for gb in (members[ub][x + 1 :] if ua == ub else members[ub]):
+                    if pid_issuer[ga] == pid_issuer[gb]:
+                        continue
+                    (ra, pa), (rb, pb) = cm.para_ids[ga], cm.para_ids[gb]
+                    matches.setdefault(ra, {}).setdefault(pa, []).append((rb, pb, sim))
+                    matches.setdefault(rb, {}).setdefault(pb, []).append((ra, pa, sim))
+                    linked.extend((ga, gb))
+        if linked:
+            paras = sorted(set(linked))
+            group_paras.setdefault(tuple(sorted({cm.para_ids[g][0] for g in paras})), []).append(paras)
+    for r in matches:
+        for p in matches[r]:
+            matches[r][p].sort(key=lambda t: (-t[2], records[t[0]]["path"], t[1]))
+    cm.matches = matches
+
+    for i in ok:
+        rec = records[i]
+        total = rec.get("narrative_chars") or 0
+        copied = sum(len(rec["paragraphs"][p]["text"]) for p in matches.get(i, {}))
+        cm.copy_ratio[i] = round(copied / total, 3) if total else 0.0
+
+    cm.groups = _groups(records, cm.para_ids, group_paras)
+    return cm
+
+
+def _groups(records: list[dict[str, Any]], para_ids: list[tuple[int, int]],
+            group_paras: dict[tuple[int, ...], list[list[int]]]) -> list[dict[str, Any]]:
+    """Copy groups G1, G2...: the reports sharing one text (largest first) and the texts they share."""
+    groups = []
+    for recs, shared_paras in group_paras.items():
+        shared = []
+        for gl in shared_paras:
+            locs = sorted({(records[para_ids[g][0]]["path"], records[para_ids[g][0]]["paragraphs"][para_ids[g][1]]["line"],
+                            para_ids[g][0]) for g in gl})
+            r0, p0 = para_ids[gl[0]]
+            shared.append({
+                "text": records[r0]["paragraphs"][p0]["raw"][:160],
+                "locations": [{"path": p, "line": ln} for p, ln, _ in locs],
+            })
+        shared.sort(key=lambda s: (-len(s["locations"]), s["locations"][0]["path"], s["locations"][0]["line"]))
+        groups.append({
+            "records": sorted(recs, key=lambda r: records[r]["path"]),
+            "reports": sorted(records[r]["path"] for r in recs),
+            "issuers": sorted({issuer_name(records[r]) or "（未识别）" for r in recs}),
+            "shared": shared,
+        })
+    groups.sort(key=lambda g: (-len(g["reports"]), g["reports"]))
+    for k, g in enumerate(groups, 1):
+        g["id"] = f"G{k}"
+    return groups

@@ -1,0 +1,56 @@
+"""``textcheck check FILE...``: findings of one or more reports, as text or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from textcheck.cli.common import (
+    FailOn,
+    OutFormat,
+    effective_fail_on,
+    error,
+    exit_code_for,
+    load_config_or_exit,
+    write_output,
+)
+from textcheck.errors import TextcheckError
+
+
+def check(
+    files: List[str] = typer.Argument(..., help="要检查的报告文件（.txt .docx .pdf .html），“-”表示标准输入"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕"),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML）"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 error）"),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="指定发布机关名称或行政区划代码，覆盖自动识别"),
+    max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
+) -> None:
+    """检查一份或多份年度报告，按部分列出问题、行号、原文和修改建议。"""
+    from textcheck.engine import check_path
+
+    cfg = load_config_or_exit(config, issuer)
+    threshold = effective_fail_on(fail_on, cfg)
+    results = []
+    unreadable = False
+    for path in files:
+        try:
+            results.append(check_path(path, cfg, max_bytes=int(max_size * 1024 * 1024)))
+        except TextcheckError as exc:
+            unreadable = True
+            error(str(exc))
+    if results:
+        if format is OutFormat.json:
+            from textcheck.render.json import render
+
+            write_output(output, render(results, single=len(files) == 1), markup=False, color=color)
+        else:
+            from textcheck.render.text import render
+
+            write_output(output, render(results), markup=True, color=color)
+    if unreadable:
+        raise typer.Exit(2)
+    raise typer.Exit(exit_code_for(results, threshold))

@@ -1,0 +1,118 @@
+"""Findings: what the checker reports, as plain data (schema in docs/schema.md).
+
+The one place for severities (their Chinese labels and ranks), the order findings are listed in
+(``Finding.sort_key``) and the exit status they give (``exit_code``). Everything else — the rule
+loop, the renderers, the CLI, the batch — uses these, never its own copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any, Iterable
+
+# value -> Chinese label, in rank order (info < warning < error)
+SEVERITY_LABELS = {"info": "提示", "warning": "警告", "error": "错误"}
+_RANK = {value: rank for rank, value in enumerate(SEVERITY_LABELS)}
+
+
+class Severity(str, Enum):
+    """Ordered severities. ``str`` so that JSON output is the plain name."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+    @property
+    def label(self) -> str:
+        return SEVERITY_LABELS[self.value]
+
+    @classmethod
+    def parse(cls, value: str | "Severity") -> "Severity":
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError as exc:  # pragma: no cover - message tested via CLI
+            raise ValueError(f"未知的严重程度：{value}（可选 error / warning / info）") from exc
+
+
+# most severe first: the order of summaries ("错误 N，警告 N，提示 N")
+SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+@dataclass(frozen=True)
+class Related:
+    """The other place a finding points at (the first copy, last year's paragraph...)."""
+
+    line: int
+    end_line: int
+    text: str = ""
+    path: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one report. Serialised as-is to JSON (schema in docs/)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    suggestion: str
+    line: int | None = None
+    end_line: int | None = None
+    section: str | None = None
+    text: str = ""
+    path: str | None = None
+    related: tuple[Related, ...] = ()
+    confidence: float = 1.0
+    evidence: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["related"] = [asdict(r) for r in self.related]
+        d["evidence"] = {k: v for k, v in self.evidence}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+        """The inverse of ``to_dict`` (a cached or JSON result read back)."""
+        return cls(
+            rule=d["rule"],
+            severity=Severity.parse(d["severity"]),
+            message=d["message"],
+            suggestion=d["suggestion"],
+            line=d.get("line"),
+            end_line=d.get("end_line"),
+            section=d.get("section"),
+            text=d.get("text", ""),
+            path=d.get("path"),
+            related=tuple(Related(**r) for r in d.get("related") or ()),
+            confidence=d.get("confidence", 1.0),
+            evidence=tuple((d.get("evidence") or {}).items()),
+        )
+
+    @property
+    def sort_key(self) -> tuple:
+        """The order findings are listed in: by file, line, most severe first, rule, message."""
+        return (self.path or "", self.line or 0, -self.severity.rank, self.rule, self.message)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    """{"error": n, "warning": n, "info": n}: the ``summary`` of JSON outputs."""
+    items = list(findings)
+    return {sev.value: sum(1 for f in items if f.severity is sev) for sev in SEVERITIES_DESC}
+
+
+def exit_code(findings: Iterable[Finding], fail_on: str | Severity | None) -> int:
+    """1 when some finding is at least as severe as ``fail_on``, else 0 (``None``/"never": always 0)."""
+    if fail_on is None or fail_on == "never":
+        return 0
+    threshold = Severity.parse(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0

@@ -1,0 +1,146 @@
+"""Lines -> blocks: tables, headings (with their level) and paragraphs re-joined across broken lines."""
+
+from __future__ import annotations
+
+import re
+
+from textcheck.document import BlockKind
+from textcheck.parse.sections import MAX_HEADING_CHARS, section_key
+
+# (kind, first line index, last line index, heading level, heading body), 0-based indices
+RawBlock = tuple[BlockKind, int, int, int, str]
+
+_CN_NUM = "一二三四五六七八九十"
+_L1 = re.compile(rf"^(?:第([{_CN_NUM}]{{1,3}})部分|([{_CN_NUM}]{{1,3}}))\s*[、.,．:：]?\s*(.+)$")
+_L1_STRICT = re.compile(rf"^([{_CN_NUM}]{{1,3}})\s*[、.．]\s*(.+)$")
+_L2 = re.compile(rf"^[(（]\s*([{_CN_NUM}]{{1,3}})\s*[)）]\s*(.*)$")
+_L3 = re.compile(r"^(\d{1,2})\s*[.、．]\s*(\D.*)$")
+_TERMINAL = re.compile(r"[。！？!?；;：:…][\"”’」』)）]*$")
+_NUMBERISH = re.compile(r"^[\d.,%％\s\-—/|]+$")
+
+
+_TABLE_TITLE = re.compile(r"^第[一二三四五六七八九十]+条第[(（]?[一二三四五六七八九十]+[)）]?项")
+
+
+def is_table_line(norm: str, raw: str = "") -> bool:
+    if "\t" in norm or ("\t" in raw and norm.strip()):
+        return True
+    if _TABLE_TITLE.match(norm):
+        return True
+    if norm.endswith("|") or set(norm) <= {"|", " "}:
+        return True
+    return bool(_NUMBERISH.match(norm))
+
+
+def table_rows(norm_lines: list[str]) -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for s in norm_lines:
+        if not s.strip() or set(s) <= {"|", " "}:
+            continue
+        if "\t" in s:
+            rows.append(tuple(c.strip() for c in s.split("\t")))
+        else:
+            rows.append((s.rstrip("|").strip(),))
+    return tuple(rows)
+
+
+def heading_level(norm: str) -> tuple[int, str]:
+    """(level, body) if ``norm`` is a heading line by itself, else (0, '')."""
+    if len(norm) > MAX_HEADING_CHARS + 6:
+        return 0, ""
+    m = _L1.match(norm)
+    if m and (m.group(1) or _L1_STRICT.match(norm)):
+        body = m.group(3).strip()
+        if "。" not in body.rstrip("。") and not body.startswith(("是", "要")):
+            return 1, body
+    m = _L2.match(norm)
+    if m:
+        body = m.group(2).strip()
+        if "。" not in body.rstrip("。") and len(body) <= 30:
+            return 2, body
+    m = _L3.match(norm)
+    if m:
+        body = m.group(2).strip()
+        if "。" not in body and len(body) <= 20:
+            return 3, body
+    if section_key(norm) and len(norm) <= 24 and not _TERMINAL.search(norm.rstrip("。")):
+        return 1, norm  # an un-numbered section heading: "总体情况"
+    return 0, ""
+
+
+def inline_heading(text: str) -> str:
+    """'(一)主动公开方面' of '(一)主动公开方面。一是...' (a paragraph that opens with its heading)."""
+    m = _L2.match(text)
+    if not m:
+        return ""
+    head = re.split(r"[。:：]", text, maxsplit=1)[0]
+    return head if len(head) <= 60 else head[:60]
+
+
+def is_title(norm: str) -> bool:
+    return "年度报告" in norm and len(norm) <= 60 and not _TERMINAL.search(norm)
+
+
+def build_blocks(lines: list[str], norm: list[str]) -> list[RawBlock]:
+    """Group lines into (kind, first_idx, last_idx, heading_level, heading_body), 0-based indices."""
+    n = len(norm)
+    out: list[RawBlock] = []
+    i = 0
+    while i < n:
+        s = norm[i]
+        if not s.strip():
+            i += 1
+            continue
+        if is_table_line(s, lines[i]):
+            j = i
+            k = i + 1
+            while k < n:
+                if not norm[k].strip():
+                    k += 1
+                    continue
+                if is_table_line(norm[k], lines[k]):
+                    j = k
+                    k += 1
+                    continue
+                break
+            out.append((BlockKind.TABLE, i, j, 0, ""))
+            i = j + 1
+            continue
+        level, body = heading_level(s)
+        if level:
+            out.append((BlockKind.HEADING, i, i, level, body))
+            i += 1
+            continue
+        # a paragraph, re-joining lines broken in mid-sentence (PDF copy-paste: "工\n\n业强市")
+        j = i
+        while True:
+            cur = norm[j]
+            if _TERMINAL.search(cur) or len(cur) < 20 or is_title(cur):
+                break
+            k = j + 1
+            while k < n and not norm[k].strip():
+                k += 1
+            if k >= n:
+                break
+            nxt = norm[k]
+            if is_table_line(nxt, lines[k]) or heading_level(nxt)[0] or _L2.match(nxt) or is_title(nxt):
+                break
+            j = k
+        out.append((BlockKind.PARAGRAPH, i, j, 0, ""))
+        i = j + 1
+    return out
+
+
+def join_lines(parts: list[str]) -> str:
+    """Broken lines of one paragraph joined (a space only between two Latin letters or digits)."""
+    text = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if text and re.match(r"[A-Za-z0-9]", text[-1]) and re.match(r"[A-Za-z0-9]", p[0]):
+            text += " "
+        text += p
+    return text
+
+

@@ -1,0 +1,56 @@
+"""“总体情况” must speak of its five subtopics."""
+
+from __future__ import annotations
+
+from textcheck.analysis.subtopics import lexicon
+from textcheck.document import Document
+from textcheck.finding import Severity
+from textcheck.rules import Context, Hit, rule
+
+
+@rule(
+    "subtopic-missing",
+    severity="error",
+    summary="“总体情况”未涉及五个方面之一（主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
+    category="structure",
+    options={"covered_score": 4, "weak_score": 2},
+)
+def subtopic_missing(doc: Document, ctx: Context):
+    """What：按国办公开办函〔2021〕30号格式，“总体情况”应包括主动公开、依申请公开、政府信息管理、
+    政府信息公开平台建设、监督保障五个方面。本规则按总体情况中的小标题和正文用词（corpora/subtopics.toml）
+    判断每个方面是否写到，并给出依据（哪一段、哪些词）。
+
+    Why：缺少某一方面是年度报告检查中常见的扣分项。
+
+    Example：大章镇报告的总体情况只写了贯彻落实、主动公开、依申请公开、政府信息管理，
+    没有平台建设和监督保障 → 报两条。只零星提到相关词语时降为警告。
+    """
+    overview = doc.section("overview")
+    if overview is None:
+        return  # section-missing reports the absent section itself
+    weak = int(ctx.options["weak_score"])
+    by_key = {s.key: s for s in lexicon()}
+    for status in ctx.subtopics(doc, int(ctx.options["covered_score"])):
+        if status.covered:
+            continue
+        sub = by_key[status.key]
+        terms = sorted({t for e in status.evidence for t in e["terms"]})
+        if status.score < weak:
+            message = f"“总体情况”中没有写到“{sub.name}”方面的内容"
+            severity = None
+            confidence = 0.9
+        else:
+            message = f"“总体情况”中“{sub.name}”方面只零星提及（{'、'.join(terms)}），没有成段说明"
+            severity = Severity.WARNING
+            confidence = 0.6
+        yield Hit(
+            message=message,
+            suggestion=f"在“一、总体情况”中补充一段“{sub.name}”：{sub.requirement.split('：', 1)[-1]}。",
+            line=overview.line,
+            end_line=overview.line,
+            text=overview.heading,
+            section="overview",
+            confidence=confidence,
+            severity=severity,
+            evidence={"subtopic": sub.name, "score": status.score, "terms": terms},
+        )
