@@ -52,6 +52,8 @@ from textcheck.analysis.subtopic_classifier import (  # noqa: E402
 
 WRITTEN = ROOT / "corpora" / "training" / "subtopic_paragraphs.toml"
 MIN_CHARS = 10
+# the shipped model's settings (chosen by grouped cross-validation; see models/README.md)
+DEFAULTS = {"max_n": 2, "c": 3.0, "max_features": 12000, "folds": 5}
 CUT_MIN_CHARS = 40  # a paragraph cut by the end of an excerpt is kept when this much of it is left
 
 # Sub-headings that name exactly one subtopic (stricter than corpora/subtopics.toml's heading words).
@@ -247,11 +249,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     ap.add_argument("--eval-only", action="store_true")
-    ap.add_argument("--max-n", type=int, default=2)
+    ap.add_argument("--max-n", type=int, default=DEFAULTS["max_n"])
     ap.add_argument("--no-lexicon", action="store_true", help="character n-grams only")
-    ap.add_argument("--c", type=float, default=3.0)
-    ap.add_argument("--max-features", type=int, default=12000)
-    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--c", type=float, default=DEFAULTS["c"])
+    ap.add_argument("--max-features", type=int, default=DEFAULTS["max_features"])
+    ap.add_argument("--folds", type=int, default=DEFAULTS["folds"])
     args = ap.parse_args()
 
     corpus = Path(args.corpus)
