@@ -150,6 +150,13 @@ def test_empty_section_silent_on_one_sentence_review_section():
     assert findings_of(check_text(text), "empty-section") == []
 
 
+def test_empty_section_silent_on_table_row_labels_that_look_like_subheadings():
+    # a PDF table flattened to lines: （一）予以公开 / 3.其他 0 0 0 are row labels, not empty sub-headings
+    rows = "（一）予以公开\n（二）部分公开（区分处理的，只计这一情形，不计其他情形）\n3.其他 0 0 0 0 0 0 0\n（七）总计 5 1 0 0 0 0 6"
+    text = with_section(good_report(), "三", rows)
+    assert findings_of(check_text(text), "empty-section") == []
+
+
 def test_empty_section_silent_when_file_ends_at_heading():
     cut = good_report().split("五、存在的主要问题及改进情况")[0] + "五、存在的主要问题及改进情况\n"
     assert findings_of(check_text(cut), "empty-section") == []

@@ -24,6 +24,10 @@ _REQUIRED = {
 }
 
 
+_NARRATIVE = ("overview", "problems")
+_ROWISH = re.compile(r"(?:\d+\s+){2,}\d+|\t")
+
+
 def _label(key: str) -> str:
     return f"{_CN_ORDINAL[SECTION_INDEX[key] - 1]}、{SECTION_TITLE[key]}"
 
@@ -53,7 +57,7 @@ def empty_section(doc: Document, ctx: Context):
     （“暂无”“本年度无”），报错误。二、三、四部分的统计表即使全部是 0 也是内容，不报；只写“无”
     而没有表格则报，因为规定表格要照填、没有数据填 0。“存在的主要问题及改进情况”不能写“无”：
     没有问题也要说明改进方向。部分中的小标题（“（二）依申请公开”）下面紧接着就是下一个同级或更高级
-    的标题时，报警告。
+    的标题时，报警告（只看总体情况和存在的主要问题两部分：二、三、四部分里“（一）予以公开”是表格的行名）。
 
     Why：空着的部分是格式审查中最直接的扣分项，通常是模板没有填完。
 
@@ -88,8 +92,8 @@ def empty_section(doc: Document, ctx: Context):
             )
             continue
         if all(b.kind is BlockKind.HEADING for b in body):
-            if body[-1].end_line >= last:
-                continue
+            if body[-1].end_line >= last or sec.key not in _NARRATIVE:
+                continue  # truncated; or a table section whose flattened rows look like （一）… headings
             whole.add(sec.key)
             heads = "”“".join(b.raw.strip() for b in body[:3]) + ("”等" if len(body) > 3 else "”")
             yield Hit(
@@ -120,8 +124,11 @@ def empty_section(doc: Document, ctx: Context):
 def _empty_subheadings(doc: Document, last: int, skip: set[str]):
     blocks = [b for b in doc.blocks if b.text.strip()]
     for i, b in enumerate(blocks):
-        if b.kind is not BlockKind.HEADING or b.heading_level < 2 or b.section in (None, "other") or b.section in skip:
+        # narrative sections only: in 二/三/四 a （一）予以公开 line is a table row label, not a sub-heading
+        if b.kind is not BlockKind.HEADING or b.heading_level < 2 or b.section not in _NARRATIVE or b.section in skip:
             continue
+        if _ROWISH.search(b.text):
+            continue  # "3.其他 0 0 0 0": a table row the PDF flattened into a line
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if nxt is None or b.end_line >= last:
             continue  # truncated after the heading
