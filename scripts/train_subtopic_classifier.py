@@ -5,7 +5,8 @@
     python scripts/train_subtopic_classifier.py --eval-only     # cross-validate only, write nothing
     python scripts/train_subtopic_classifier.py --corpus DIR    # corpus folder (default ../shared/corpus)
 
-Data: paragraphs of 总体情况 labelled by their own sub-heading in well-formed reports — a paragraph under
+Data: paragraphs of 总体情况 labelled by their own sub-heading in well-formed reports (the headings of
+textcheck.analysis.overview_topics.HEADING_LABELS, the ones the checker trusts) — a paragraph under
 （一）主动公开 / 1.依申请公开。/ （五）监督保障方面 is an example of that subtopic; the paragraphs before the
 first sub-heading of an overview that has at least two such headings are "other" (background, summary).
 Sources, read in sorted order: the seeds (corpora/samples), the development corpus (../shared/corpus, when
@@ -42,6 +43,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from textcheck.analysis.overview_topics import heading_subtopic, strip_heading  # noqa: E402
 from textcheck.analysis.subtopic_classifier import (  # noqa: E402
     LABELS,
     MODEL_FILE,
@@ -56,17 +58,6 @@ MIN_CHARS = 10
 DEFAULTS = {"max_n": 2, "c": 3.0, "max_features": 12000, "folds": 5}
 CUT_MIN_CHARS = 40  # a paragraph cut by the end of an excerpt is kept when this much of it is left
 
-# Sub-headings that name exactly one subtopic (stricter than corpora/subtopics.toml's heading words).
-HEADING_LABELS = (
-    ("requests", re.compile(r"依申请公开|依申请|收到和处理政府信息公开申请|政府信息公开申请|申请公开")),
-    ("active", re.compile(r"主动公开")),
-    ("management", re.compile(r"政府信息管理|信息管理")),
-    ("platform", re.compile(r"平台建设|公开平台|平台载体|载体建设|网站建设|渠道建设")),
-    ("supervision", re.compile(r"监督保障|保障监督|监督考核|监督检查|教育培训|宣传培训|考核评议|督查考核")),
-)
-# paragraph-opening headings the parser does not mark: "1.主动公开。…", "第一，主动公开。…"
-_OPENING_HEAD = re.compile(r"^(?:\d{1,2}\s*[.、．]|第[一二三四五六]\s*[，,、]?)\s*([^。:：；]{2,24})[。:：；]")
-_INLINE_HEAD = re.compile(r"^[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*[^。:：；]{0,40}[。:：；]?")
 _TERMINAL = re.compile(r"[。！？；.!?;][”’\"」』)）]*$")
 _ITEM = re.compile(r"(?=(?:[一二三四五六七八九十]是|\(\d\)|（\d）))")
 
@@ -78,21 +69,6 @@ class Example:
     group: str  # the report it comes from (the cross-validation group)
     source: str  # seed | corpus | written
     kind: str  # paragraph | item
-
-
-def heading_label(head: str) -> str | None:
-    found = {lab for lab, rx in HEADING_LABELS if rx.search(head)}
-    if found == {"requests", "active"}:  # 依申请公开 contains 公开 but not 主动公开; 主动公开和依申请公开 is both
-        return None
-    return found.pop() if len(found) == 1 else None
-
-
-def _strip_heading(text: str) -> tuple[str, str]:
-    """(heading, body) of a paragraph that opens with its own heading."""
-    m = _INLINE_HEAD.match(text) or _OPENING_HEAD.match(text)
-    if not m:
-        return "", text
-    return m.group(0), text[m.end() :].strip()
 
 
 def _items(text: str) -> list[str]:
@@ -115,11 +91,11 @@ def from_document(doc, group: str, source: str) -> list[Example]:
             continue
         if b.kind is not BlockKind.PARAGRAPH:
             continue
-        own, body = _strip_heading(b.text)
+        own, body = strip_heading(b.text)
         if b is last and not _TERMINAL.search(b.text) and len(body) < CUT_MIN_CHARS:
             continue  # an excerpt cut early in a paragraph: too little of it is left to learn from
         head = own or b.subheading
-        label = heading_label(head) if head else None
+        label = heading_subtopic(head) if head else None
         if own or b.subheading:
             seen_heading = True
         rows.append((label, body, not seen_heading))

@@ -266,3 +266,42 @@ def test_overview_focus_silent_on_seeds(num):
 def test_overview_focus_silent_on_truncated_overview():
     cut = fixture("declarations_overview").split("二、主动公开政府信息情况")[0]
     assert findings_of(check_text(cut), "overview-focus") == []
+
+
+# ---------------------------------------------------------------- subtopic-heading-mismatch
+
+
+def test_subtopic_heading_mismatch_fires_on_disclosure_figures_under_management_heading():
+    (f,) = findings_of(check_text(fixture("heading_mismatch")), "subtopic-heading-mismatch")
+    ev = dict(f.evidence)
+    assert f.severity is Severity.WARNING and f.line == 11 and f.section == "总体情况"
+    assert ev["heading_subtopic"] == "政府信息管理" and ev["text_subtopic"] == "主动公开"
+    assert f.confidence >= 0.8 and ev["probabilities"]["政府信息管理"] < 0.1
+    assert "（三）政府信息管理" in f.message and "主动公开" in f.suggestion
+
+
+def test_subtopic_heading_mismatch_fires_on_supervision_text_under_platform_heading():
+    text = good_report().replace(
+        "（四）政府信息公开平台建设。完成县政府门户网站政府信息公开专栏改版，更新政府信息公开指南，优化检索、查阅和"
+        "下载功能，做好政务新媒体的日常管理，确保专栏数据与其他栏目同源发布。",
+        "（四）政府信息公开平台建设。成立以县长为组长的政务公开工作领导小组，将政务公开纳入年度绩效考核，分值占比4%；"
+        "组织全县业务培训3次，对考核排名靠后的2个单位进行约谈并通报。",
+    )
+    (f,) = findings_of(check_text(text), "subtopic-heading-mismatch")
+    assert dict(f.evidence)["text_subtopic"] == "监督保障"
+
+
+def test_subtopic_heading_mismatch_silent_when_heading_names_no_subtopic_or_text_matches():
+    # seed 004: （五）以狠抓《条例》落实为保障，压紧压实工作职责 names no subtopic (HEADING_LABELS is strict)
+    for text in (seed_text("001"), seed_text("004"), good_report(), fixture("specific_department")):
+        assert findings_of(check_text(text), "subtopic-heading-mismatch") == []
+
+
+def test_subtopic_heading_mismatch_silent_on_short_or_declaration_text():
+    short = good_report().replace(
+        "（三）政府信息管理。落实公开属性源头认定和保密审查制度，对现行有效的规范性文件进行集中清理，清理后继续有效的"
+        "规范性文件全部在政府信息公开专栏集中发布并动态更新。",
+        "（三）政府信息管理。全年公开信息3126条。",
+    )
+    assert findings_of(check_text(short), "subtopic-heading-mismatch") == []
+    assert findings_of(check_text(fixture("declarations_overview")), "subtopic-heading-mismatch") == []

@@ -77,3 +77,17 @@ def test_model_json_is_sorted_and_rounded_for_byte_stable_rebuilds():
     data = json.loads(raw)
     assert raw == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     assert data["labels"] == list(LABELS)
+
+
+def test_overview_topics_reads_headings_strictly_and_classifies_the_text():
+    from textcheck.analysis.overview_topics import heading_subtopic, overview_topics, strip_heading
+
+    assert heading_subtopic("（一）主动公开方面") == "active"
+    assert heading_subtopic("（二）依申请公开情况") == "requests"
+    assert heading_subtopic("（五）以狠抓《条例》落实为保障，压紧压实工作职责") is None
+    assert heading_subtopic("（一）主动公开和依申请公开") is None  # two subtopics: not a label
+    assert strip_heading("1.主动公开。全年公开信息5条。") == ("1.主动公开。", "全年公开信息5条。")
+    topics = overview_topics(parse_text(seed_text("001")))
+    named = [(t.heading_subtopic, t.label) for t in topics if t.heading_subtopic]
+    assert [h for h, _ in named] == ["active", "requests", "management", "platform", "supervision"]
+    assert all(0.0 <= t.confidence <= 1.0 for t in topics)
