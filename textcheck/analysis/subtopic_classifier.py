@@ -14,9 +14,12 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 LABELS = ("active", "requests", "management", "platform", "supervision", "other")
 NAMES = {
@@ -45,10 +48,11 @@ def features(text: str, max_n: int = 2, lexicon: dict[str, list[list]] | None = 
     norm = normalise(text)
     out: list[str] = []
     for run in _RUN.findall(norm):
-        n_run = len(run)
-        for n in range(1, max_n + 1):
-            for i in range(n_run - n + 1):
-                out.append(run[i : i + n])
+        out.extend(run)  # 1-grams
+        if max_n >= 2:
+            out.extend(map(operator.add, run, run[1:]))  # 2-grams, built in C
+        for n in range(3, max_n + 1):
+            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
     if lexicon:
         for term, owners in lexicon.items():
             if term in norm:
@@ -75,42 +79,41 @@ class Model:
     max_n: int
     lexicon: dict[str, list[list]]
     index: dict[str, int]  # feature -> column
-    idf: list[float]
-    weights: list[list[float]]  # per feature: one weight per label
-    intercept: list[float]
+    idf: Any  # numpy array (n_features,)
+    weights: Any  # numpy array (n_features, n_labels)
+    intercept: Any  # numpy array (n_labels,)
     meta: dict
 
     def scores(self, text: str) -> list[float]:
         """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF)."""
-        counts: dict[int, int] = {}
-        for f in features(text, self.max_n, self.lexicon):
-            j = self.index.get(f)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        vec = {j: (1.0 + math.log(c)) * self.idf[j] for j, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        z = list(self.intercept)
-        for j, v in vec.items():
-            w = self.weights[j]
-            x = v / norm
-            for k in range(len(z)):
-                z[k] += w[k] * x
-        top = max(z)
-        exp = [math.exp(v - top) for v in z]
-        total = sum(exp)
-        return [e / total for e in exp]
+        import numpy as np
+
+        index = self.index
+        counts = sorted((index[f], c) for f, c in Counter(features(text, self.max_n, self.lexicon)).items() if f in index)
+        z = self.intercept.copy()
+        if counts:
+            cols = np.array([j for j, _c in counts], dtype=np.int64)
+            tf = np.array([c for _j, c in counts], dtype=np.float64)
+            x = (1.0 + np.log(tf)) * self.idf[cols]
+            norm = math.sqrt(float(x @ x)) or 1.0
+            z = z + (x / norm) @ self.weights[cols]
+        z = z - z.max()
+        exp = np.exp(z)
+        return [float(v) for v in exp / exp.sum()]
 
 
 def model_from_dict(data: dict) -> Model:
+    import numpy as np
+
     feats = data["features"]
     return Model(
         labels=tuple(data["labels"]),
         max_n=int(data["max_n"]),
         lexicon={t: [list(o) for o in owners] for t, owners in data.get("lexicon", {}).items()},
         index={f: i for i, f in enumerate(feats)},
-        idf=[float(x) for x in data["idf"]],
-        weights=data["weights"],  # JSON numbers are floats already; rows are read, never changed
-        intercept=[float(x) for x in data["intercept"]],
+        idf=np.asarray(data["idf"], dtype=np.float64),
+        weights=np.asarray(data["weights"], dtype=np.float64).reshape(len(feats), len(data["labels"])),
+        intercept=np.asarray(data["intercept"], dtype=np.float64),
         meta=dict(data.get("meta", {})),
     )
 

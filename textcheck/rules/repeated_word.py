@@ -12,11 +12,12 @@ from textcheck.rules import Context, Hit, rule
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _MAX_UNIT = 40
-# a unit of `n` characters (CJK, digits, latin) followed by itself, for each n
-_DOUBLED = tuple(re.compile(rf"(?=([{_CJK}0-9A-Za-z]{{{n}}})\1)") for n in range(1, _MAX_UNIT + 1))
+# at each position, the shortest unit of 2..40 characters (CJK, digits, latin) followed by itself
+_DOUBLED = re.compile(rf"(?=([{_CJK}0-9A-Za-z]{{2,{_MAX_UNIT}}}?)\1)")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # single characters whose doubling is a slip when jieba keeps them as two separate words
 _FUNCTION_CHARS = frozenset("的了和与及在对将把被并从向于")
+_DOUBLED_CHAR = re.compile(f"(?=([{''.join(sorted(_FUNCTION_CHARS))}])\\1)")
 # navigation chrome of saved web pages: 当前位置：首页>政务公开>政府信息公开>…
 _CHROME = re.compile(r"当前位置|您现在的位置|您所在的位置|首页\s*[>＞»/]|[>＞»]\s*首页")
 
@@ -72,12 +73,10 @@ def _table_labels(unit: str, labels: frozenset[str]) -> bool:
 
 
 def _candidates(text: str) -> list[tuple[int, int]]:
-    """Every (start, unit length) where ``text`` has a unit immediately followed by itself."""
-    found = []
-    for n, rx in enumerate(_DOUBLED, start=1):
-        if 2 * n > len(text):
-            break
-        found.extend((m.start(), n) for m in rx.finditer(text))
+    """(start, unit length) where ``text`` has a unit immediately followed by itself: a function word
+    typed twice (的的), and at each position the shortest unit of two or more characters."""
+    found = [(m.start(), 1) for m in _DOUBLED_CHAR.finditer(text)]
+    found += [(m.start(), len(m.group(1))) for m in _DOUBLED.finditer(text)]
     return sorted(found)
 
 
@@ -92,26 +91,33 @@ def find_doublings(text: str) -> list[Doubling]:
     if not text:
         return []
     reduplicable, allowed, table_words = _lists()
+    # cheap filters first: jieba runs only on text that still has a candidate after them
+    cands = []
+    for a, length in _candidates(text):
+        unit = text[a : a + length]
+        cjk = len(_CJK_CHAR.findall(unit))
+        if cjk == 0 or (cjk < len(unit) and cjk < 4):
+            continue  # numbers (2020, 1010) and short mixed units (5件5件 in fused table cells)
+        if length == 1 and unit not in _FUNCTION_CHARS:
+            continue  # 常常, 件件, 层层: single-character reduplication is idiomatic
+        if text[a : a + 2 * length] in allowed or _table_labels(unit, table_words):
+            continue  # 结果维持结果纠正…: table header cells run together
+        cands.append((a, length))
+    if not cands:
+        return []
     tokens = tokenize(text)
     starts = {s for _w, s, _e in tokens}
     ends = {e for _w, _s, e in tokens}
     token_at = {s: (w, e) for w, s, e in tokens}
     out: list[Doubling] = []
     taken = 0  # end of the last accepted doubling: later candidates must not overlap it
-    for a, length in _candidates(text):
+    for a, length in cands:
         if a < taken:
             continue
         unit = text[a : a + length]
         mid, b = a + length, a + 2 * length
-        cjk = len(_CJK_CHAR.findall(unit))
-        if cjk == 0 or (cjk < len(unit) and cjk < 4):
-            continue  # numbers (2020, 1010) and short mixed units (5件5件 in fused table cells)
-        if length == 1 and unit not in _FUNCTION_CHARS:
-            continue  # 常常, 件件, 层层: single-character reduplication is idiomatic
         if a not in starts or mid not in ends or mid not in starts:
             continue  # starts or ends inside a word: 人民政府|政府信息
-        if text[a:b] in allowed or _table_labels(unit, table_words):
-            continue  # 结果维持结果纠正…: table header cells run together
         if _reduplication(text, a, unit, reduplicable):
             continue
         if length == 1:

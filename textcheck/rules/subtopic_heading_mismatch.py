@@ -18,7 +18,7 @@ from textcheck.rules import Context, Hit, rule
 def subtopic_heading_mismatch(doc: Document, ctx: Context):
     """What：“总体情况”中，小标题明确写着五个方面之一（“（三）政府信息管理”“（四）平台建设方面”），
     下面的文字却是在写另一个方面时报告。内容写的是哪个方面，由随软件附带的段落主题分类器判断
-    （models/README.md：按报告分组交叉验证，准确率 0.92）：把这个小标题下的全部文字合在一起打分，
+    （models/README.md：按报告分组交叉验证，准确率 0.92）：这个小标题下各段的概率按字数加权合在一起，
     另一个方面的概率不低于 min_confidence（默认 0.8），而小标题所写方面的概率低于 max_heading_probability
     （默认 0.1）时才报，并给出两个概率。
 
@@ -48,7 +48,9 @@ def subtopic_heading_mismatch(doc: Document, ctx: Context):
         body = "".join(t.text for t in items)
         if len(body) < min_chars:
             continue
-        probs = dict(zip(m.labels, m.scores(body)))
+        # the heading's text as a whole: its paragraphs' probabilities weighted by their length
+        size = sum(len(t.text) for t in items)
+        probs = {lab: sum(t.probability(lab) * len(t.text) for t in items) / size for lab in m.labels}
         label = max(m.labels, key=lambda lab: (probs[lab], -m.labels.index(lab)))
         if label in (claimed, "other") or probs[label] < min_conf or probs[claimed] >= max_head:
             continue
