@@ -185,7 +185,7 @@ def generic_problems(doc: Document, ctx: Context):
     ordered = [p for part in ("problems", "measures") for s in stock if s.part == part for p in s.stock]
     found = set(ordered)
     phrases = list(dict.fromkeys(p for p in ordered if not any(p != q and p in q for q in found)))
-    shown = [shorten(s.text, 40) for s in stock[:4]]
+    shown = [shorten(s.text.rstrip("。；;！？!?"), 40) for s in stock[:4]]
     missing = "问题部分和改进措施部分都没有" if measures else "问题部分没有，也没有写改进措施；全文没有"
     yield Hit(
         message=(
