@@ -206,3 +206,48 @@ def test_duplicate_paragraph_silent_on_similar_but_different_paragraphs():
     assert findings_of(check_text(text), "duplicate-paragraph") == []
     # headings and table rows are never compared
     assert findings_of(check_text(seed_text("004")), "duplicate-paragraph") == []
+
+
+# ---------------------------------------------------------------- subtopic-missing with the classifier (issue 18)
+
+_SUPERVISION = (
+    "（五）监督保障。组织开展全县政务公开业务培训2次，对各乡镇和县直部门开展监督检查4次，将政务公开纳入年度绩效考核，"
+    "对工作滞后的单位进行通报并督促整改。"
+)
+
+
+def test_subtopic_missing_silent_when_classifier_reads_subtopic_under_non_standard_heading():
+    # few lexicon words (约谈, 通报) under a heading that names no subtopic: the lexicon alone says "passing
+    # mention"; the paragraph classifier reads 监督保障 in the text and the subtopic counts as covered
+    text = good_report().replace(
+        _SUPERVISION,
+        "（五）压实工作责任。由分管副县长牵头，建立月调度、季通报工作机制，对工作滞后的乡镇和部门进行约谈，"
+        "将落实情况纳入干部年度评价并通报结果。",
+    )
+    r = check_text(text)
+    assert findings_of(r, "subtopic-missing") == []
+    sup = next(s for s in r.subtopics if s.key == "supervision")
+    (ev,) = [e for e in sup.evidence if e.get("kind") == "classifier"]
+    assert ev["line"] == 15 and ev["confidence"] >= 0.6 and ev["terms"] == []
+    off = Config(options={"subtopic-missing": {"classifier_covered": 0}})
+    (f,) = findings_of(check_text(text, config=off), "subtopic-missing")
+    assert f.severity is Severity.WARNING and "零星提及" in f.message
+
+
+def test_subtopic_missing_fires_as_warning_naming_the_classifier_when_only_it_sees_the_subtopic():
+    text = good_report().replace(
+        _SUPERVISION,
+        "（五）加强组织领导。成立由县长任组长的政务公开工作领导小组，县政府办公室具体负责日常工作，明确各乡镇和县直"
+        "部门的分管领导和工作人员，定期研究解决工作中的问题。",
+    )
+    found = findings_of(check_text(text), "subtopic-missing")
+    assert [dict(f.evidence)["subtopic"] for f in found] == ["监督保障"]
+    (f,) = found
+    assert f.severity is Severity.WARNING and "分类器" in f.message and "第 15 行" in f.message
+    assert dict(f.evidence)["classifier"][0]["line"] == 15
+
+
+def test_subtopic_missing_fires_as_error_when_classifier_sees_nothing_either():
+    text = good_report().replace(_SUPERVISION, "")
+    (f,) = findings_of(check_text(text), "subtopic-missing")
+    assert f.severity is Severity.ERROR and "classifier" not in dict(f.evidence)

@@ -167,7 +167,8 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
     issuer = None
     if is_report:
         ctx = Context(options={}, memo=memo, issuer_override=config.issuer)
-        subtopics = ctx.subtopics(doc, int(rule_options("subtopic-missing", config)["covered_score"]))
+        opts = rule_options("subtopic-missing", config)
+        subtopics = ctx.subtopics(doc, int(opts["covered_score"]), float(opts["classifier_covered"]) or None)
         issuer = ctx.issuer(doc)
     stats = {
         "lines": len(doc.lines),

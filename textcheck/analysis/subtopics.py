@@ -86,8 +86,12 @@ def match_terms(text: str) -> list[tuple[str, int, int, tuple[tuple[str, int], .
     return out
 
 
-def subtopic_status(doc: Document, covered_score: int) -> list[SubtopicStatus]:
-    """Coverage of each subtopic with its evidence; a subtopic scoring ``covered_score`` is covered."""
+def subtopic_status(doc: Document, covered_score: int, classifier_covered: float | None = None) -> list[SubtopicStatus]:
+    """Coverage of each subtopic with its evidence; a subtopic scoring ``covered_score`` is covered.
+
+    With ``classifier_covered`` (a probability), where the lexicon is unsure — a subtopic it does not
+    find covered — paragraphs whose heading names no subtopic count by what the paragraph classifier
+    reads in them (``classifier_evidence``)."""
     blocks = doc.section_body("overview")
     heading_score: dict[str, int] = {}
     heading_evidence: dict[str, list[dict]] = {}
@@ -130,4 +134,40 @@ def subtopic_status(doc: Document, covered_score: int) -> list[SubtopicStatus]:
                 evidence=evidence,
             )
         )
+    if classifier_covered and any(not st.covered for st in out):
+        classifier_evidence(doc, out, covered_score, classifier_covered)
     return out
+
+
+CLASSIFIER_FLOOR = 0.5  # below this probability a paragraph is no evidence at all (held-out accuracy 0.97 above it)
+CLASSIFIER_MIN_CHARS = 40  # a shorter paragraph is a mention, not 成段说明: the lexicon alone judges it
+
+
+def classifier_evidence(doc: Document, statuses: list[SubtopicStatus], covered_score: int, covered_p: float) -> None:
+    """Add the classifier's reading of 总体情况 to the subtopics the lexicon left uncovered (in place).
+
+    Only paragraphs of at least CLASSIFIER_MIN_CHARS characters whose own heading names no subtopic (seed 004's （五）…压紧压实工作职责) are read: text
+    under （三）政府信息管理 is evidence for that heading's subtopic, not another's. The best such paragraph
+    predicted for a subtopic with probability p ≥ CLASSIFIER_FLOOR adds ``covered_score × min(1, p /
+    covered_p)`` to its score: at ``covered_p`` or above it alone covers the subtopic; between the floor
+    and ``covered_p`` it makes a weak mention. Evidence entries carry ``kind = "classifier"`` and the
+    probability as ``confidence``."""
+    from textcheck.analysis.overview_topics import overview_topics
+
+    topics = [
+        t
+        for t in overview_topics(doc)
+        if t.heading_subtopic is None and t.confidence >= CLASSIFIER_FLOOR and len(t.text) >= CLASSIFIER_MIN_CHARS
+    ]
+    for st in statuses:
+        if st.covered:
+            continue
+        mine = sorted((t for t in topics if t.label == st.key), key=lambda t: (-t.confidence, t.line))
+        if not mine:
+            continue
+        st.score = round(st.score + covered_score * min(1.0, mine[0].confidence / covered_p), 2)
+        st.covered = st.score >= covered_score
+        for t in mine[:3]:
+            st.evidence.append(
+                {"line": t.line, "end_line": t.end_line, "heading": t.heading, "terms": [], "kind": "classifier", "confidence": t.confidence}
+            )

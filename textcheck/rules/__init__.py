@@ -57,11 +57,14 @@ class Context:
 
         return self.cached("issuer", lambda: resolve_issuer(doc, self.issuer_override))
 
-    def subtopics(self, doc: Document, covered_score: int) -> list:
+    def subtopics(self, doc: Document, covered_score: int, classifier_covered: float | None = None) -> list:
         """Coverage of 总体情况's five subtopics (``analysis.subtopics.subtopic_status``)."""
         from textcheck.analysis.subtopics import subtopic_status
 
-        return self.cached(("subtopics", covered_score), lambda: subtopic_status(doc, covered_score))
+        return self.cached(
+            ("subtopics", covered_score, classifier_covered),
+            lambda: subtopic_status(doc, covered_score, classifier_covered),
+        )
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Hit]]

@@ -13,12 +13,15 @@ from textcheck.rules import Context, Hit, rule
     severity="error",
     summary="“总体情况”未涉及五个方面之一（主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
     category="structure",
-    options={"covered_score": 4, "weak_score": 2},
+    options={"covered_score": 4, "weak_score": 2, "classifier_covered": 0.7},
 )
 def subtopic_missing(doc: Document, ctx: Context):
     """What：按国办公开办函〔2021〕30号格式，“总体情况”应包括主动公开、依申请公开、政府信息管理、
     政府信息公开平台建设、监督保障五个方面。本规则按总体情况中的小标题和正文用词（corpora/subtopics.toml）
-    判断每个方面是否写到，并给出依据（哪一段、哪些词）。
+    判断每个方面是否写到，并给出依据（哪一段、哪些词）。词表认为没写到的方面，再看小标题没有写明方面的
+    段落（如攀枝花市报告的“压紧压实工作职责”）：段落主题分类器（models/README.md）认为某段写的是这个方面、
+    概率不低于 classifier_covered（默认 0.7）时算写到；概率在 0.5 到 classifier_covered 之间时算零星提及
+    （警告），依据中注明分类器和概率。classifier_covered 设为 0 则不用分类器。
 
     Why：缺少某一方面是年度报告检查中常见的扣分项。
 
@@ -30,12 +33,22 @@ def subtopic_missing(doc: Document, ctx: Context):
         return  # section-missing reports the absent section itself
     weak = int(ctx.options["weak_score"])
     by_key = {s.key: s for s in lexicon()}
-    for status in ctx.subtopics(doc, int(ctx.options["covered_score"])):
+    classifier = float(ctx.options["classifier_covered"]) or None
+    for status in ctx.subtopics(doc, int(ctx.options["covered_score"]), classifier):
         if status.covered:
             continue
         sub = by_key[status.key]
         terms = sorted({t for e in status.evidence for t in e["terms"]})
-        if status.score < weak:
+        read = [e for e in status.evidence if e.get("kind") == "classifier"]
+        if status.score >= weak and read and not terms:
+            e = read[0]
+            message = (
+                f"“总体情况”中没有写明“{sub.name}”方面；第 {e['line']} 行的段落可能写的是这方面"
+                f"（段落主题分类器判断，把握程度 {e['confidence']:.0%}），请核对"
+            )
+            severity = Severity.WARNING
+            confidence = 0.5
+        elif status.score < weak:
             message = f"“总体情况”中没有写到“{sub.name}”方面的内容"
             severity = None
             confidence = 0.9
@@ -52,5 +65,10 @@ def subtopic_missing(doc: Document, ctx: Context):
             section="overview",
             confidence=confidence,
             severity=severity,
-            evidence={"subtopic": sub.name, "score": status.score, "terms": terms},
+            evidence={
+                "subtopic": sub.name,
+                "score": status.score,
+                "terms": terms,
+                **({"classifier": [{"line": e["line"], "confidence": e["confidence"]} for e in read]} if read else {}),
+            },
         )

@@ -1,0 +1,143 @@
+"""Paragraph → subtopic of 一、总体情况 (主动公开, 依申请公开, 政府信息管理, 平台建设, 监督保障, or other).
+
+A linear model over character n-grams, trained by ``scripts/train_subtopic_classifier.py`` on paragraphs
+labelled by their own sub-headings in well-formed reports (see ``models/README.md``). The trained weights
+ship as ``models/subtopic_classifier.json``; scoring here is plain Python (no scikit-learn import, which
+costs about a second), and the model is loaded on first use only.
+
+    >>> classify(["全年共收到政府信息公开申请12件，均在法定期限内答复。"])
+    [('requests', 0.9...)]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import operator
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+LABELS = ("active", "requests", "management", "platform", "supervision", "other")
+NAMES = {
+    "active": "主动公开",
+    "requests": "依申请公开",
+    "management": "政府信息管理",
+    "platform": "政府信息公开平台建设",
+    "supervision": "监督保障",
+    "other": "其他",
+}
+MODEL_FILE = "subtopic_classifier.json"
+
+_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise(text: str) -> str:
+    """NFKC, digit runs folded to one 0 (a count is a count), latin lower-cased."""
+    return _DIGITS.sub("0", unicodedata.normalize("NFKC", text)).lower()
+
+
+def features(text: str, max_n: int = 2, lexicon: dict[str, list[list]] | None = None) -> list[str]:
+    """Character 1..max_n-grams inside runs of letters and digits (never across punctuation), plus, for
+    each subtopic term of ``lexicon`` found in the text, ``LEX:<subtopic>`` repeated by the term's weight
+    (prior knowledge from corpora/subtopics.toml, frozen into the model file when it was trained)."""
+    norm = normalise(text)
+    out: list[str] = []
+    for run in _RUN.findall(norm):
+        out.extend(run)  # 1-grams
+        if max_n >= 2:
+            out.extend(map(operator.add, run, run[1:]))  # 2-grams, built in C
+        for n in range(3, max_n + 1):
+            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    if lexicon:
+        for term, owners in lexicon.items():
+            if term in norm:
+                for key, weight in owners:
+                    out.extend([f"LEX:{key}"] * int(weight))
+    return out
+
+
+def lexicon_terms() -> dict[str, list[list]]:
+    """Subtopic terms of corpora/subtopics.toml as {term: [[subtopic, weight], ...]} (sorted)."""
+    from textcheck.resources import corpus_toml
+
+    data = corpus_toml("subtopics.toml")
+    table: dict[str, list[list]] = {}
+    for key, sub in sorted(data.items()):
+        for term, weight in sorted(sub.get("terms", {}).items()):
+            table.setdefault(normalise(term), []).append([key, int(weight)])
+    return dict(sorted(table.items()))
+
+
+@dataclass(frozen=True)
+class Model:
+    labels: tuple[str, ...]
+    max_n: int
+    lexicon: dict[str, list[list]]
+    index: dict[str, int]  # feature -> column
+    idf: Any  # numpy array (n_features,)
+    weights: Any  # numpy array (n_features, n_labels)
+    intercept: Any  # numpy array (n_labels,)
+    meta: dict
+
+    def scores(self, text: str) -> list[float]:
+        """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF)."""
+        import numpy as np
+
+        index = self.index
+        counts = sorted((index[f], c) for f, c in Counter(features(text, self.max_n, self.lexicon)).items() if f in index)
+        z = self.intercept.copy()
+        if counts:
+            cols = np.array([j for j, _c in counts], dtype=np.int64)
+            tf = np.array([c for _j, c in counts], dtype=np.float64)
+            x = (1.0 + np.log(tf)) * self.idf[cols]
+            norm = math.sqrt(float(x @ x)) or 1.0
+            z = z + (x / norm) @ self.weights[cols]
+        z = z - z.max()
+        exp = np.exp(z)
+        return [float(v) for v in exp / exp.sum()]
+
+
+def model_from_dict(data: dict) -> Model:
+    import numpy as np
+
+    feats = data["features"]
+    return Model(
+        labels=tuple(data["labels"]),
+        max_n=int(data["max_n"]),
+        lexicon={t: [list(o) for o in owners] for t, owners in data.get("lexicon", {}).items()},
+        index={f: i for i, f in enumerate(feats)},
+        idf=np.asarray(data["idf"], dtype=np.float64),
+        weights=np.asarray(data["weights"], dtype=np.float64).reshape(len(feats), len(data["labels"])),
+        intercept=np.asarray(data["intercept"], dtype=np.float64),
+        meta=dict(data.get("meta", {})),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> Model:
+    from textcheck.resources import data_dir
+
+    with open(data_dir("models") / MODEL_FILE, encoding="utf-8") as fh:
+        return model_from_dict(json.load(fh))
+
+
+def classify(paragraphs: list[str]) -> list[tuple[str, float]]:
+    """(label, confidence) for each paragraph: the most probable subtopic and its probability."""
+    m = model()
+    out = []
+    for text in paragraphs:
+        probs = m.scores(text)
+        k = max(range(len(probs)), key=lambda i: (probs[i], -i))
+        out.append((m.labels[k], round(probs[k], 4)))
+    return out
+
+
+def probabilities(text: str) -> dict[str, float]:
+    """Every label's probability for one paragraph."""
+    m = model()
+    return dict(zip(m.labels, m.scores(text)))
