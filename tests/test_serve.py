@@ -267,3 +267,64 @@ def test_only_loopback_addresses_count_as_local():
 
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost") and _is_loopback("127.0.0.2")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10") and not _is_loopback("example.org")
+
+
+def test_report_view_marks_characters_when_findings_carry_offsets():
+    """Findings with start/end (issue 15) are marked at those characters of the normalised text."""
+    from support import check_text
+
+    from textcheck.serve.views import normalised_text, report_view
+
+    result = check_text(seed_text("003"), path="003.txt")
+    data = result.to_dict()
+    assert all("start" not in f for f in data["findings"])
+    by_lines = report_view(data, result.document)
+    assert by_lines["mode"] == "lines"
+    name = next(f for f in data["findings"] if f["rule"] == "name-mismatch")
+    line_marks = [s for s in by_lines["lines"][name["line"] - 1].segs if s.classes]
+    assert len(line_marks) == 1 and line_marks[0].text == result.document.lines[name["line"] - 1]
+
+    text = normalised_text(result.document)
+    start = text.index("纸房镇")
+    name.update(start=start, end=start + 3)
+    by_chars = report_view(data, result.document)
+    assert by_chars["mode"] == "offsets"
+    line = by_chars["lines"][text.count("\n", 0, start)]
+    marked = [s for s in line.segs if s.classes]
+    assert [s.text for s in marked] == ["纸房镇"] and "sev-error" in marked[0].classes
+    assert "".join(s.text for s in line.segs) == text.split("\n")[line.no - 1]
+    # a finding without offsets in the same report still gets its lines marked
+    dup = next(f for f in data["findings"] if f["rule"] == "duplicate-paragraph")
+    assert any(s.classes for s in by_chars["lines"][dup["line"] - 1].segs)
+
+
+def test_check_page_has_the_annotated_docx_slot(client):
+    from textcheck.serve.core import annotator
+
+    res = client.post("/check", files={"file": ("a.txt", seed_text("004").encode())})
+    if annotator() is None:
+        assert "下载批注版 Word（暂未提供）" in res.text and "disabled" in res.text
+    else:  # pragma: no cover - once check --annotate exists
+        assert "下载批注版 Word</a>" in res.text
+
+
+def test_a_document_that_is_not_a_report_gets_no_score(client):
+    res = client.post("/check", files={"file": ("000.txt", seed_text("000").encode())})
+    assert res.status_code == 200
+    assert "不是年度报告" in res.text and "审核评分" not in res.text and "not-a-report" in res.text
+
+
+def test_uploads_leave_nothing_behind_and_errors_log_no_traceback(client, tmp_path, monkeypatch, caplog):
+    import logging
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    caplog.set_level(logging.DEBUG, logger="textcheck.serve")
+    ok = client.post("/check", files={"file": ("003.docx", seed_docx("003", tmp_path / "003.docx").read_bytes())})
+    bad = client.post("/api/check", files={"file": ("坏.docx", corrupt_docx_bytes())})
+    cmp = client.post("/api/compare", files={"old": ("a.txt", seed_text("001").encode()), "new": ("b.txt", seed_text("004").encode())})
+    assert (ok.status_code, bad.status_code, cmp.status_code) == (200, 400, 200)
+    assert list(scratch.iterdir()) == []  # every request's temporary folder is gone
+    assert caplog.records and not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]

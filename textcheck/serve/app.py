@@ -32,7 +32,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -221,6 +221,8 @@ def create_app(settings: Settings) -> Starlette:
             async def endpoint(request: Request) -> Response:
                 try:
                     return await fn(request)
+                except ClientDisconnect:  # the browser went away mid-upload: nobody to answer
+                    return Response(status_code=400)
                 except (UserError, TextcheckError) as exc:
                     status = getattr(exc, "status", 400)
                     message = exc.message if isinstance(exc, UserError) else str(exc)

@@ -254,14 +254,16 @@ def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None) 
 def subtopics_view(subtopics: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for s in subtopics:
-        ev = []
+        ev: list[dict[str, str]] = []
         for e in s.get("evidence") or []:
-            ev.append({
+            item = {
                 "where": _span_text(e.get("line"), e.get("end_line")),
                 "anchor": f"L{e['line']}" if e.get("line") else "",
                 "heading": e.get("heading") or "",
                 "terms": "、".join((e.get("terms") or [])[:6]),
-            })
+            }
+            if item not in ev:  # the same place and words found twice read as one piece of evidence
+                ev.append(item)
         out.append({"name": s.get("name", ""), "covered": bool(s.get("covered")), "evidence": ev})
     return out
 
@@ -284,11 +286,11 @@ def number_changes(new: str, old: str) -> tuple[list[tuple[int, int]], list[tupl
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag != "replace":
             continue
-        x = "".join(t for *_, t in a[i1:i2])
-        y = "".join(t for *_, t in b[j1:j2])
-        if re.search(r"\d", x) and re.search(r"\d", y):
-            old_spans.append((a[i1][0], a[i2 - 1][1]))
-            new_spans.append((b[j1][0], b[j2 - 1][1]))
+        olds = [(s, e) for s, e, t in a[i1:i2] if t[0].isdigit()]
+        news = [(s, e) for s, e, t in b[j1:j2] if t[0].isdigit()]
+        if olds and news:  # a number replaced by another: mark the numbers, not the words around them
+            old_spans.extend(olds)
+            new_spans.extend(news)
     return new_spans, old_spans
 
 
