@@ -328,3 +328,15 @@ def test_uploads_leave_nothing_behind_and_errors_log_no_traceback(client, tmp_pa
     assert (ok.status_code, bad.status_code, cmp.status_code) == (200, 400, 200)
     assert list(scratch.iterdir()) == []  # every request's temporary folder is gone
     assert caplog.records and not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+def test_batch_copy_findings_link_to_the_other_report(client):
+    text = seed_text("003")
+    files = [("files", ("大章镇.txt", text.encode())), ("files", ("白河镇.txt", text.replace("大章镇", "白河镇").encode()))]
+    index = client.post("/batch", files=files)
+    assert index.status_code == 200 and "内容雷同的报告组" in index.text and "G1" in index.text
+    pages = sorted(set(re.findall(r'href="(/batch/[^"#]+/report/\d+)"', index.text)))
+    assert len(pages) == 2
+    first = client.get(pages[0]).text
+    assert "cross-report-copy" in first
+    assert re.search(rf'<a href="{re.escape(pages[1])}#L\d+">白河镇\.txt 第', first)

@@ -376,7 +376,9 @@ def create_app(settings: Settings) -> Starlette:
             data = {"path": r["path"], "issuer": r.get("issuer"), "year": r.get("year"), "findings": r["findings"],
                     "summary": r["summary"], "is_report": r["status"] == "ok"}
             score = core.score_view(r.get("score"), r.get("breakdown"), _weights())
-            v = views.report_view(data, doc, score)
+            index = result.index_of
+            v = views.report_view(data, doc, score,
+                                  link_for=lambda p: f"/batch/{token}/report/{index[p]}" if p in index else None)
             return render("report.html", v=v, nav="batch", json_text=None, json_name="", annotated_href=None,
                           back={"href": f"/batch/{token}", "label": "返回批量检查结果"}, error=r.get("error"),
                           score_note="“未抄袭其他单位”一项按本次批量检查中与其他单位报告的雷同情况计分。")

@@ -17,13 +17,12 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 SEV_RANK = {"info": 0, "warning": 1, "error": 2}
 SEV_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 WHOLE = "全文"
-RANGE_LINES = 3  # a finding over more non-blank lines than this is drawn as a bar, not a highlight
-RANGE_CHARS = 600
+RANGE_LINES = 3  # a warning or note over more non-blank lines than this is drawn as a bar, not a highlight
 
 
 def _section_order() -> list[str]:
@@ -157,8 +156,11 @@ def _locate(f: dict[str, Any], texts: Sequence[str], starts: Sequence[int], offs
     return [(ln, 0, len(texts[ln - 1])) for ln in range(line, min(end, len(texts)) + 1) if ln >= 1]
 
 
-def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the report page shows: header facts, text lines with marks, cards by section."""
+def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None,
+                link_for: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """Everything the report page shows: header facts, text lines with marks, cards by section.
+
+    ``link_for(path)`` gives the page of another report a finding points at (batch), or None."""
     findings = list(data.get("findings") or [])
     offsets = has_offsets(findings)
     texts = normalised_text(doc).split("\n") if offsets else list(doc.lines)
@@ -177,7 +179,9 @@ def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None) 
         sev = f.get("severity", "info")
         pieces = _locate(f, texts, starts, offsets)
         nonblank = [p for p in pieces if texts[p[0] - 1].strip()]
-        wide = len(nonblank) > RANGE_LINES or sum(b - a for _, a, b in nonblank) > RANGE_CHARS
+        # errors are always painted over their text; a warning about a whole stretch (a section too long)
+        # is a bar beside it, so that what lies inside stays readable
+        wide = len(nonblank) > RANGE_LINES and sev != "error"
         anchor = ""
         for ln, a, b in pieces:
             if wide:
@@ -194,9 +198,13 @@ def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None) 
                 for ln in range(r["line"], (r.get("end_line") or r["line"]) + 1):
                     if 1 <= ln <= len(texts):
                         rels.setdefault(ln, []).append(fid)
+            href = "" if here or not link_for else (link_for(r.get("path") or "") or "")
+            if href and r.get("line"):
+                href += f"#L{r['line']}"
             related.append({
                 "where": ("" if here else f"{r.get('path')} ") + (_span_text(r.get("line"), r.get("end_line")) or ""),
                 "anchor": f"L{r['line']}" if here and r.get("line") else "",
+                "href": href,
                 "text": r.get("text") or "",
             })
         cards.append(Card(
@@ -389,7 +397,8 @@ def compare_view(result) -> dict[str, Any]:
             fid=f"c{i}", rule=f["rule"], severity=sev, label=SEV_LABEL.get(sev, sev), where=where(f),
             message=f["message"], suggestion=f["suggestion"], text=f.get("text") or "",
             confidence=float(f.get("confidence", 1.0)), anchor=anchor,
-            related=[{"where": "上年报告" + _span_text(r.get("line"), r.get("end_line")), "anchor": "", "text": r.get("text") or ""}
+            related=[{"where": "上年报告" + _span_text(r.get("line"), r.get("end_line")), "anchor": "", "href": "",
+                      "text": r.get("text") or ""}
                      for r in f.get("related") or []],
         ))
 
