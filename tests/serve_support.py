@@ -85,7 +85,7 @@ class LiveServer:
 
         from textcheck.config import Config
         from textcheck.serve.app import Settings, create_app
-        from textcheck.serve.command import bind
+        from textcheck.serve.server import bind
 
         self.sock = bind("127.0.0.1", 0)
         self.port = self.sock.getsockname()[1]

@@ -263,7 +263,7 @@ def test_serve_without_the_extra_says_what_to_install(monkeypatch):
 
 
 def test_only_loopback_addresses_count_as_local():
-    from textcheck.serve.command import _is_loopback
+    from textcheck.serve.server import is_loopback as _is_loopback
 
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost") and _is_loopback("127.0.0.2")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10") and not _is_loopback("example.org")

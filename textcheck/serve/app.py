@@ -272,7 +272,7 @@ def create_app(settings: Settings) -> Starlette:
         def build() -> HTMLResponse:
             json_text = core.check_json(result)
             data = result.to_dict()
-            score = core.reviewer_score(data, core.narrative_chars(result.document), cfg)
+            score = core.reviewer_score(result, cfg)
             v = views.report_view(data, result.document, score)
             return render("report.html", v=v, nav="check", json_text=json_text,
                           json_name=f"{PurePosixPath(up.name).stem}_检查结果.json", annotated_href=None, back=None,
@@ -324,7 +324,7 @@ def create_app(settings: Settings) -> Starlette:
     async def batch_page(request: Request) -> Response:
         if request.method == "GET":
             return await render_async("batch_form.html", nav="batch", **batch_form_ctx())
-        from textcheck.batch import READ_SUFFIXES, UNREADABLE_SUFFIXES
+        from textcheck.readers import REPORT_SUFFIXES
 
         with tempfile.TemporaryDirectory(prefix="textcheck-serve-", ignore_cleanup_errors=True) as tmp:
             total = BATCH_UPLOAD_FACTOR * max_bytes
@@ -333,7 +333,7 @@ def create_app(settings: Settings) -> Starlette:
                 too_large=f"一次上传的文件合计超过 {_mb(total)} MB；报告较多时请把它们放在服务根文件夹下的一个文件夹里，"
                           "用“检查本机上的一个文件夹”")
             uploads = [u for u in files.get("files", [])
-                       if PurePosixPath(u.name.lower()).suffix in set(READ_SUFFIXES) | set(UNREADABLE_SUFFIXES)]
+                       if PurePosixPath(u.name.lower()).suffix in REPORT_SUFFIXES]
             if files.get("files") and not uploads:
                 raise UserError("上传的文件中没有可检查的报告（支持 .txt .docx .pdf .html .htm）")
             if uploads:
@@ -373,7 +373,7 @@ def create_app(settings: Settings) -> Starlette:
         def build() -> HTMLResponse:
             r = result.reports[k]
             doc = core.document_from_lines(r.get("lines") or [], r["path"])
-            data = {"path": r["path"], "issuer": r.get("issuer"), "year": r.get("year"), "findings": r["findings"],
+            data = {"path": r["path"], "issuer": r.get("issuer"), "year": r.get("year"), "findings": [f.to_dict() for f in r["findings"]],
                     "summary": r["summary"], "is_report": r["status"] == "ok"}
             score = core.score_view(r.get("score"), r.get("breakdown"), _weights())
             index = result.index_of
@@ -386,7 +386,7 @@ def create_app(settings: Settings) -> Starlette:
         return await run_in_threadpool(build)
 
     def _weights():
-        from textcheck.batch import score_weights
+        from textcheck.batch.score import score_weights
 
         return score_weights(cfg)
 

@@ -18,6 +18,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -98,27 +99,28 @@ def check_json(result) -> str:
 
 def narrative_chars(doc) -> int:
     """Narrative characters as ``batch`` counts them for the length item of the score."""
-    from textcheck.batch import comparable
-    from textcheck.model import BlockKind
+    from textcheck.document import BlockKind
+    from textcheck.text import comparable
 
     return sum(len(comparable(b.text)) for b in doc.blocks if b.kind is BlockKind.PARAGRAPH)
 
 
-def reviewer_score(data: dict[str, Any], chars: int, config: Config, copy_ratio: float = 0.0) -> dict[str, Any] | None:
-    """The batch rubric (docs/scoring.md) applied to one report's JSON: total, and points per item."""
-    from textcheck.batch import score, score_weights
+def reviewer_score(result, config: Config, copy_ratio: float = 0.0) -> dict[str, Any] | None:
+    """The batch rubric (docs/scoring.md) applied to one ``CheckResult``: total, and points per item."""
+    from textcheck.batch.score import score, score_weights
     from textcheck.rules import all_rules
 
-    if not data.get("is_report", True):
+    if not result.is_report:
         return None
     weights = score_weights(config)
     categories = {s.id: s.category for s in all_rules()}
-    total, parts = score(data, chars, copy_ratio, weights, categories)
+    total, parts = score(result.to_dict(), list(result.findings), narrative_chars(result.document), copy_ratio,
+                         weights, categories)
     return score_view(total, parts, weights)
 
 
 def score_view(total: float | None, parts: dict[str, float] | None, weights: dict[str, float] | None = None):
-    from textcheck.batch import SCORE_LABEL, score_weights
+    from textcheck.batch.score import SCORE_LABEL, score_weights
 
     if total is None or parts is None:
         return None
@@ -185,7 +187,7 @@ def confine(root: Path, user_path: str) -> Path:
 
 def folder_files(root: Path, folder: Path) -> list[tuple[str, str]]:
     """(path to read, name to show) for every report file under ``folder`` that really lies inside ``root``."""
-    from textcheck.batch import discover
+    from textcheck.batch.discover import discover
 
     root = root.resolve()
     files, _missing = discover([str(folder)])
@@ -210,8 +212,9 @@ def folder_files(root: Path, folder: Path) -> list[tuple[str, str]]:
 
 
 def run_batch_files(files: Sequence[tuple[str, str]], config: Config, max_bytes: int):
-    """``run_batch`` over ``files`` (read path, shown name); every path in the result is the shown name."""
-    from textcheck.batch import run_batch
+    """``run_batch`` over ``files`` (read path, shown name); every path in the result is the shown name.
+    The reports' findings stay ``Finding`` objects."""
+    from textcheck.batch.run import run_batch
 
     names = dict(files)
     with _BATCH_LOCK:
@@ -222,9 +225,15 @@ def run_batch_files(files: Sequence[tuple[str, str]], config: Config, max_bytes:
 
 
 def _rename(obj: Any, names: dict[str, str]) -> Any:
-    """Every string equal to a read path replaced by its shown name, through dicts and lists."""
+    """Every string equal to a read path replaced by its shown name, through dicts, lists and the
+    frozen dataclasses of findings (``Finding``, ``Related``)."""
+    if isinstance(obj, Enum):
+        return obj
     if isinstance(obj, str):
         return names.get(obj, obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.replace(obj, **{f.name: _rename(getattr(obj, f.name), names)
+                                           for f in dataclasses.fields(obj) if f.init})
     if isinstance(obj, list):
         return [_rename(x, names) for x in obj]
     if isinstance(obj, tuple):
@@ -236,7 +245,7 @@ def _rename(obj: Any, names: dict[str, str]) -> Any:
 
 def document_from_lines(lines: Sequence[str], name: str):
     """A batch report's ``Document`` again from the lines batch kept (parse only: cheap, no rules)."""
-    from textcheck.model import Source
+    from textcheck.document import Source
     from textcheck.parse import parse
 
     return parse(Source(text="\n".join(lines), path=name, format="txt", encoding="utf-8"))
@@ -260,7 +269,7 @@ def annotator():
 
 def warm_up(config: Config) -> None:
     """Load everything heavy once, before the first request: jieba, the gazetteer, rules, compare's models."""
-    from textcheck.batch import score_weights
+    from textcheck.batch.score import score_weights
     from textcheck.compare import compare_documents
     from textcheck.engine import check_document
     from textcheck.parse import parse

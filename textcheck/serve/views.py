@@ -312,7 +312,7 @@ def _band(x: float | None) -> str:
 
 
 def compare_view(result) -> dict[str, Any]:
-    from textcheck.compare import NO_SECTION, NO_SECTION_TITLE, _chars, _count
+    from textcheck.analysis.alignment import NO_SECTION, NO_SECTION_TITLE
     from textcheck.parse import SECTION_TITLE, SECTIONS
 
     cmp = result.comparison
@@ -345,7 +345,7 @@ def compare_view(result) -> dict[str, Any]:
                 "segs": segments(o.text, layers),
             })
         spans = copy.spans if copy else ()
-        copied = _count(n.text, spans) if copy else 0
+        copied = copy.copied_chars if copy else 0
         rid = f"n{n.index}"
         new_row_of_line.append((n.line, n.end_line, rid))
         rows_by_section.setdefault(n.section, []).append({
@@ -355,7 +355,7 @@ def compare_view(result) -> dict[str, Any]:
             "olds": olds,
             "carried": bool(copy),
             "copied": copied,
-            "share": f"{copied / max(_chars(n.text), 1):.0%}" if copy else "",
+            "share": f"{copied / max(n.chars, 1):.0%}" if copy else "",
             "similarity": f"{pair.similarity:.0f}%" if pair else "",
             "moved": bool(pair and pair.moved),
             "numbers": len(num_new),
@@ -405,7 +405,9 @@ def compare_view(result) -> dict[str, Any]:
     def who(doc) -> dict[str, Any]:
         return {"path": doc.path, "issuer": doc.identity.issuer, "year": doc.identity.year}
 
-    summary = {s.value: result.count(s) for s in _severities()}
+    from textcheck.finding import count_by_severity
+
+    summary = count_by_severity(result.findings)
     return {
         "old": who(result.old), "new": who(result.new), "notices": list(result.notices),
         "ratios": ratios, "total": total, "tables": result.tables, "sections": sections,
@@ -413,18 +415,12 @@ def compare_view(result) -> dict[str, Any]:
     }
 
 
-def _severities():
-    from textcheck.model import Severity
-
-    return (Severity.ERROR, Severity.WARNING, Severity.INFO)
-
-
 # ---------------------------------------------------------------------------------------------
 # the batch page
 
 
 def batch_view(result, token: str) -> dict[str, Any]:
-    from textcheck.render.table import LEVEL_LABEL
+    from textcheck.render.batch_tables import LEVEL_LABEL
 
     rows = []
     for k, r in enumerate(result.reports):

@@ -1,10 +1,8 @@
-"""``textcheck serve``: start the local web page. Imports nothing heavy until it runs."""
+"""``textcheck serve``: start the local web page (``textcheck.serve``). Imports nothing heavy until it runs."""
 
 from __future__ import annotations
 
 import importlib.util
-import ipaddress
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -12,37 +10,8 @@ from typing import Optional
 
 import typer
 
-DEFAULT_PORT = 8765
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
-
-
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host``:``port`` (0: any free port). ``OSError`` when it cannot be had."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    infos = socket.getaddrinfo(host, port, family if ":" in host else socket.AF_UNSPEC, socket.SOCK_STREAM)
-    last: OSError | None = None
-    for fam, _type, _proto, _canon, addr in infos:
-        try:
-            return socket.create_server(addr[:2] if fam == socket.AF_INET else addr, family=fam, backlog=64)
-        except OSError as exc:
-            last = exc
-    raise last or OSError("no address")
-
-
-def url_for(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    if host in ("0.0.0.0", "::"):
-        shown = "127.0.0.1"
-    return f"http://{shown}:{port}/"
+from textcheck.cli.common import console, fail, load_config_or_exit
+from textcheck.serve.server import DEFAULT_PORT, bind, is_loopback, url_for
 
 
 def serve(
@@ -54,8 +23,6 @@ def serve(
     config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML），与 check 相同"),
 ) -> None:
     """在本机启动网页界面：拖入报告即可检查、对比上年和本年的报告、批量检查一个文件夹。不连接互联网。"""
-    from textcheck.cli import console, fail, load_config_or_exit
-
     needed = ("starlette", "uvicorn", "jinja2")
     if not all(importlib.util.find_spec(m) for m in needed) or not (
             importlib.util.find_spec("python_multipart") or importlib.util.find_spec("multipart")):
@@ -65,7 +32,7 @@ def serve(
     if port is not None and not 0 <= port <= 65535:
         fail("--port 应在 0 到 65535 之间")
     cfg = load_config_or_exit(config)
-    from textcheck.batch import score_weights
+    from textcheck.batch.score import score_weights
     from textcheck.errors import TextcheckError
 
     try:
@@ -78,7 +45,7 @@ def serve(
     bind_host = host or "127.0.0.1"
     err = console(stderr=True)
     out = console()
-    if not _is_loopback(bind_host):
+    if not is_loopback(bind_host):
         err.print(f"[bold yellow]警告：[/]服务监听在 {bind_host} 上，同一网络中的其他电脑也能打开本页面、上传文件，"
                   f"并检查根文件夹 {root_dir.resolve()} 之内的报告；本工具没有登录验证，请只在可信的网络中这样使用。")
     try:
