@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("textcheck.engine",)),
     ("commands", ("textcheck.compare", "textcheck.batch")),
     ("render", ("textcheck.render",)),
+    ("serve", ("textcheck.serve",)),  # the local web page: renders results, below the command line that starts it
     ("cli", ("textcheck.cli", "textcheck.__main__")),
 ]
 

@@ -1,4 +1,4 @@
-"""Command line: ``textcheck check | rules | explain | demo | batch | compare``.
+"""Command line: ``textcheck check | rules | explain | demo | batch | compare | serve``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable input.
 Each command is a module of this package; they are registered here, in the order ``--help`` lists them.
@@ -18,6 +18,7 @@ from textcheck.cli.compare import compare as compare_command
 from textcheck.cli.info import demo as demo_command
 from textcheck.cli.info import explain as explain_command
 from textcheck.cli.info import rules as rules_command
+from textcheck.cli.serve import serve as serve_command
 from textcheck.errors import TextcheckError
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ app.command("explain")(explain_command)
 app.command("demo")(demo_command)
 app.command("batch")(batch_command)
 app.command("compare")(compare_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:
