@@ -79,7 +79,7 @@ def main() -> None:
 
     if args.quick:
         return
-    for script, extra in (("bench_compare.py", []), ("eval_identity.py", []), ("bench_batch.py", ["--n", "200"])):
+    for script, extra in (("bench_compare.py", []), ("eval_identity.py", ["--timing"]), ("bench_batch.py", ["--n", "200"])):
         p = ROOT / "scripts" / script
         if p.exists():
             print(f"\n--- scripts/{script} {' '.join(extra)}")

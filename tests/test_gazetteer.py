@@ -94,3 +94,18 @@ def test_former_names(g):
 
 def test_loaded_once():
     assert gazetteer() is gazetteer()
+
+
+def test_zones_match_the_division_they_are_or_lie_in(g):
+    assert [m.surface for m in g.scan("西咸新区底张街道办事处")] == ["西咸新区", "底张街道"]
+    assert g.lookup("西咸新区") == ("610000000000",)  # 陕西省: read as a superior of the units there
+    assert g.lookup("平潭综合实验区") == ("350128000000",)  # the same area as 平潭县
+    assert "西咸新区" in g.zones and all(g.get(g.lookup(z)[0]) for z in g.zones)
+
+
+def test_near_misses_one_character_away(g):
+    near = g.near_misses("雎宁县")
+    assert "睢宁县" in near and "雎宁县" not in near
+    assert all(len(n) == 3 and n.endswith("县") for n in near)
+    assert g.near_misses("睢宁县") and "睢宁县" not in g.near_misses("睢宁县")
+    assert g.near_misses("镇") == []

@@ -81,7 +81,7 @@ def test_identity_from_title_opening_and_signature():
     d4 = parse_text(seed_text("004")).identity
     assert (d4.issuer, d4.year, d4.signature_date) == ("攀枝花市人民政府办公室", 2021, "2022-01-24")
     d1 = parse_text(seed_text("001")).identity
-    assert (d1.issuer, d1.year, d1.issuer_source) == ("资阳市人民政府办公室", 2020, "opening")
+    assert (d1.issuer, d1.year, d1.issuer_source) == ("资阳市人民政府办公室", 2020, "preamble")
 
 
 def test_crlf_and_line_numbers_preserved():

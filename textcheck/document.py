@@ -67,21 +67,34 @@ class Section:
 
 @dataclass(frozen=True)
 class Identity:
-    """Who issued the report and for which year, as read from the text."""
+    """Who issued the report and for which year, as the text states it (parse/identity.py).
+
+    ``issuer`` / ``year`` are the statements read first (the title's, when there is one);
+    ``issuer_candidates`` and ``year_candidates`` hold every statement found, ``(text or year, source,
+    line)``, so that the analysis can weigh them against each other (analysis/issuer.py)."""
 
     issuer: str | None = None
-    issuer_source: str | None = None  # title | opening | signature
+    issuer_source: str | None = None  # title | preamble | contact | publisher | subject | signature
     issuer_line: int | None = None
     year: int | None = None
-    year_source: str | None = None  # title | period | opening
+    year_source: str | None = None  # title | preamble | opening | period
     year_line: int | None = None
     signature_date: str | None = None  # ISO yyyy-mm-dd
     signature_line: int | None = None
-    title: str | None = None
+    title: str | None = None  # joined when split over two lines
     title_line: int | None = None
+    title_lines: tuple[int, ...] = ()  # every line carrying the title (split, or shown twice)
+    issuer_candidates: tuple[tuple[str, str, int], ...] = ()
+    year_candidates: tuple[tuple[int, str, int], ...] = ()
+    period: tuple[int, int | None, int] | None = None  # the data period: start year, end year (None: not written), line
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["title_lines"] = list(self.title_lines)
+        d["issuer_candidates"] = [{"text": t, "source": s, "line": ln} for t, s, ln in self.issuer_candidates]
+        d["year_candidates"] = [{"year": y, "source": s, "line": ln} for y, s, ln in self.year_candidates]
+        d["period"] = None if self.period is None else {"start": self.period[0], "end": self.period[1], "line": self.period[2]}
+        return d
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from textcheck.analysis.year import report_year
 from textcheck.config import Config
 from textcheck.document import Document, Source
 from textcheck.errors import ConfigError
@@ -50,8 +51,8 @@ class CheckResult:
             "format": doc.source.format,
             "encoding": doc.source.encoding,
             "is_report": self.is_report,
-            "issuer": ident.issuer,
-            "year": ident.year,
+            "issuer": (self.issuer or {}).get("text") or ident.issuer,
+            "year": report_year(ident)[0] if report_year(ident) else ident.year,
             "identity": ident.to_dict(),
             "resolved_issuer": self.issuer,
             "sections": [

@@ -10,7 +10,12 @@ longest-match and non-overlapping. What is matchable:
   kept because they are unambiguous and not common words (四川, 攀枝花, 雁江, 黔南州);
 * townships: the full name with its suffix only (太平镇, 城关街道, 某某苏木) and only when the stem has
   at least two characters — 太平、新华 are words, 太平镇 is a place;
-* never the placeholders of 直辖市 / 省直辖县级行政区划 (市辖区, 县), which stay in the hierarchy.
+* never the placeholders of 直辖市 / 省直辖县级行政区划 (市辖区, 县), which stay in the hierarchy;
+* the functional zones of ``corpora/zones.tsv`` (西咸新区, 平潭综合实验区), matched to the division they
+  are (``same``) or lie in (``within``, read as a superior of the units there).
+
+A name one character away from a division (雎宁县 for 睢宁县, an OCR confusion) is found by
+:meth:`Gazetteer.near_misses`, for the issuer only (the index is built on first use).
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ class Match:
 
 
 class Gazetteer:
-    def __init__(self, units: dict[str, Unit], bigrams: frozenset[str] = frozenset()):
+    def __init__(self, units: dict[str, Unit], bigrams: frozenset[str] = frozenset(), zones: dict[str, str] | None = None):
         import ahocorasick
 
         self.units = units
@@ -93,6 +98,10 @@ class Gazetteer:
                 names.setdefault(n, []).append(u.code)
                 short.add(n)
         short -= full
+        zones = {n: c for n, c in (zones or {}).items() if c in units}
+        for n, c in zones.items():
+            names.setdefault(n, []).append(c)
+        self.zones = frozenset(zones)
         self.names: dict[str, tuple[str, ...]] = {
             k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in names.items()
         }
@@ -103,6 +112,7 @@ class Gazetteer:
         auto.make_automaton()
         self._auto = auto
         self._children: dict[str, list[str]] | None = None
+        self._by_shape: dict[tuple[int, str], list[str]] | None = None
 
     # -- matching -------------------------------------------------------------------------
 
@@ -126,6 +136,24 @@ class Gazetteer:
                     continue
             out.append(Match(start, end_idx + 1, surface, codes))
         return out
+
+    def near_misses(self, token: str) -> list[str]:
+        """Names one character away from ``token`` with the same length and the same last character
+        (雎宁县 -> 睢宁县, 丰宁县, …), sorted; the caller decides among them by the superiors it knows."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Hamming
+
+        if len(token) < 3:
+            return []
+        if self._by_shape is None:
+            shapes: dict[tuple[int, str], list[str]] = {}
+            for n in self.names:
+                if n not in self.short_forms and n not in self.zones:
+                    shapes.setdefault((len(n), n[-1]), []).append(n)
+            self._by_shape = {k: sorted(v) for k, v in shapes.items()}
+        choices = self._by_shape.get((len(token), token[-1]), [])
+        found = process.extract(token, choices, scorer=Hamming.distance, score_cutoff=1, limit=None)
+        return sorted(n for n, dist, _ in found if dist == 1)
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """Codes of the units called exactly ``name`` (full, former or short name)."""
@@ -192,7 +220,7 @@ def normalize_code(code: str) -> str:
     return code.ljust(12, "0") if code.isdigit() and len(code) in (2, 4, 6, 9, 12) else code
 
 
-def load(path=None, bigram_path=None) -> Gazetteer:
+def load(path=None, bigram_path=None, zones_path=None) -> Gazetteer:
     path = path or corpus_path("gazetteer.tsv.gz")
     bigram_path = bigram_path or corpus_path("gazetteer.bigrams.txt.gz")
     units: dict[str, Unit] = {}
@@ -219,7 +247,22 @@ def load(path=None, bigram_path=None) -> Gazetteer:
             bigrams = frozenset(fh.read().split())
     except FileNotFoundError:  # pragma: no cover - shipped with the package
         pass
-    return Gazetteer(units, bigrams)
+    return Gazetteer(units, bigrams, load_zones(zones_path))
+
+
+def load_zones(path=None) -> dict[str, str]:
+    """``corpora/zones.tsv``: zone name -> code of the division it is matched to."""
+    path = path or corpus_path("zones.tsv")
+    out: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:  # pragma: no cover - shipped with the package
+        return out
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, code, _how = line.split("\t")[:3]
+            out[name] = code
+    return out
 
 
 @functools.lru_cache(maxsize=None)

@@ -51,11 +51,21 @@ class Context:
             self.memo[key] = compute()
         return self.memo[key]
 
-    def issuer(self, doc: Document) -> dict | None:
-        """The report's issuer placed in the gazetteer (``analysis.issuer.resolve_issuer``)."""
-        from textcheck.analysis.issuer import resolve_issuer
+    def places(self, doc: Document) -> tuple:
+        """Every place name of the report with the role it stands in (``analysis.places.find_places``)."""
+        from textcheck.analysis.places import find_places
 
-        return self.cached("issuer", lambda: resolve_issuer(doc, self.issuer_override))
+        return self.cached("places", lambda: find_places(doc))
+
+    def issuer_analysis(self, doc: Document):
+        """The statements of the issuer weighed and placed (``analysis.issuer.analyse_issuer``)."""
+        from textcheck.analysis.issuer import analyse_issuer
+
+        return self.cached("issuer-analysis", lambda: analyse_issuer(doc, self.issuer_override, self.places(doc)))
+
+    def issuer(self, doc: Document) -> dict | None:
+        """The report's issuer placed in the gazetteer (``analysis.issuer``), or None."""
+        return self.cached("issuer", lambda: self.issuer_analysis(doc).resolved)
 
     def subtopics(self, doc: Document, covered_score: int, classifier_covered: float | None = None) -> list:
         """Coverage of 总体情况's five subtopics (``analysis.subtopics.subtopic_status``)."""
