@@ -129,9 +129,12 @@ def _row_pattern(spec: RowSpec) -> _RowPattern:
     return _RowPattern(spec.match)
 
 
-def _regions(tt: TableText, tpl: Template, sections: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+def _regions(tt: TableText, tpl: Template,
+             sections: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int, int]]:
+    """Per table: (start of its title, start of the line where its rows begin, end)."""
     text = tt.text
     starts: dict[str, int] = {}
+    content: dict[str, int] = {}
     for spec in tpl.tables:
         lim = tt.line_span(*sections[spec.key]) if spec.key in sections else None
         s = _best_start(tt, spec, lim)
@@ -143,7 +146,9 @@ def _regions(tt: TableText, tpl: Template, sections: Mapping[str, tuple[int, int
         if spec.title_match:
             for m in re.compile(spec.title_match).finditer(text, max(0, s - 800), s):
                 title = m.start()
-        starts[spec.key] = title if title is not None else text.rfind("\n", 0, s) + 1
+        line_start = text.rfind("\n", 0, s) + 1
+        content[spec.key] = line_start if s - line_start < 300 else s
+        starts[spec.key] = title if title is not None else content[spec.key]
     out = {}
     order = sorted(starts.items(), key=lambda kv: kv[1])
     for i, (key, a) in enumerate(order):
@@ -152,7 +157,7 @@ def _regions(tt: TableText, tpl: Template, sections: Mapping[str, tuple[int, int
             m = _END.search(text, a + 1)
             if m:
                 b = m.start()
-        out[key] = (a, max(a, b))
+        out[key] = (a, content[key], max(content[key], b))
     return out
 
 
@@ -177,10 +182,10 @@ def _best_start(tt: TableText, spec: TableSpec, lim: tuple[int, int] | None) -> 
     return best if best_score >= (2 if spec.sequence else 2) else None
 
 
-def _statistical_region(tt: TableText, tpl: Template) -> tuple[int, int] | None:
+def _statistical_region(tt: TableText, tpl: Template) -> tuple[int, int, int] | None:
     for m in re.finditer(tpl.title_match, tt.text):
         if re.search(tpl.start_match, tt.text[m.end() : m.end() + 300]):
-            return m.start(), len(tt.text)
+            return m.start(), m.start(), len(tt.text)
     return None
 
 
@@ -249,11 +254,11 @@ def _layout(tt: TableText, a: int, b: int) -> str:
     return "cells" if single > multi else "rows"
 
 
-def _read_labelled(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[int, int],
+def _read_labelled(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[int, int, int],
                    stop_pats: list[_RowPattern], cumulative: bool) -> Table:
-    a, b = region
+    a, c, b = region
     stops = _stops(tt, stop_pats, a, b)
-    layout = _layout(tt, a, b)
+    layout = _layout(tt, c, b)
     problems: list[Problem] = []
     resolved: list[str] = []
     reads: list[_RowRead] = []
@@ -262,8 +267,8 @@ def _read_labelled(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[
     for g in spec.groups:
         cols = g.cumulative_columns if cumulative and g.cumulative_columns else g.columns
         columns_used.append((g.key, cols))
-        occs = _occurrences(tt, g, a, b)
-        chain = _chain(occs, _followed_by_values(tt, occs, stops, b))
+        occs = _occurrences(tt, g, c, b)
+        chain = _chain(occs, _fit(tt, occs, stops, b, layout, len(cols)))
         header = _header_positions(tt, cols, a, chain[0].start if chain else b)
         g_reads = [_RowRead(spec=r, group=g, index=i) for i, r in enumerate(g.rows)]
         for occ in chain:
@@ -326,16 +331,16 @@ def _occurrences(tt: TableText, g: GroupSpec, a: int, b: int) -> list[_Occ]:
     return out
 
 
-def _chain(occs: list[_Occ], with_values: set[int]) -> list[_Occ]:
+def _chain(occs: list[_Occ], fit: dict[int, int]) -> list[_Occ]:
     """The longest run of label occurrences whose rows follow the format's order; among equally
-    long runs, the one with most labels followed by numbers on their line, then the earliest."""
+    long runs, the one whose labels are best followed by a row of numbers, then the earliest."""
     n = len(occs)
     if not n:
         return []
-    best = [(1, 1 if occs[k].start in with_values else 0) for k in range(n)]
+    best = [(1, fit.get(occs[k].start, 0)) for k in range(n)]
     prev = [-1] * n
     for j in range(n):
-        vj = 1 if occs[j].start in with_values else 0
+        vj = fit.get(occs[j].start, 0)
         for i in range(j):
             if occs[i].index < occs[j].index and occs[i].end <= occs[j].start:
                 cand = (best[i][0] + 1, best[i][1] + vj)
@@ -349,14 +354,19 @@ def _chain(occs: list[_Occ], with_values: set[int]) -> list[_Occ]:
     return out[::-1]
 
 
-def _followed_by_values(tt: TableText, occs: list[_Occ], stops: list[int], b: int) -> set[int]:
-    """Occurrences with a number after them on their line, before the next label."""
-    out = set()
+def _fit(tt: TableText, occs: list[_Occ], stops: list[int], b: int, layout: str, n: int) -> dict[int, int]:
+    """How well each occurrence is followed by its row: 2 a whole row of numbers (or digits run
+    together), 1 some numbers, 0 none (a heading, a label standing apart, a mention in text)."""
+    out = {}
     for o in occs:
-        nl = tt.text.find("\n", o.end)
-        end = min(nl if nl >= 0 else b, _next_stop(stops, o.end, b))
-        if any(t.kind in ("num", "digits") for t in tt.tokens(o.end, end)):
-            out.add(o.start)
+        end = _next_stop(stops, o.end, b)
+        if layout == "rows":
+            nl = tt.text.find("\n", o.end)
+            end = min(end, nl if nl >= 0 else b)
+        values, _ = _zone_values(tt, o.end, end, n, layout)
+        filled = [v for v in values if v.kind != "blank"]
+        whole = len(filled) >= n or any(v.kind == "digits" and len("".join(v.pieces)) >= n for v in filled)
+        out[o.start] = 2 if whole else (1 if filled else 0)
     return out
 
 
@@ -633,13 +643,13 @@ def _resolve_jointly(spec: TableSpec, reads: list[_RowRead], problems: list[Prob
 # the table without row labels (四)
 
 
-def _read_sequence(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[int, int]) -> Table:
-    a, b = region
+def _read_sequence(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[int, int, int]) -> Table:
+    a, c, b = region
     g = spec.groups[0]
     cols = g.columns
     n = len(cols) * len(g.rows)
     problems: list[Problem] = []
-    start = _header_end(tt, a, b)
+    start = _header_end(tt, c, b)
     rows: list[Row] = []
     resolved: list[str] = []
     if start is not None:
