@@ -56,6 +56,7 @@ class _RowRead:
     cells: list[Cell] = field(default_factory=list)
     candidates: list[list[str]] = field(default_factory=list)  # several cuts: not decided yet
     cand_line: int | None = None
+    cand_values: list[Tok] = field(default_factory=list)
     has_values: bool = False
 
 
@@ -427,13 +428,41 @@ def _zone_values(tt: TableText, start: int, end: int, n: int, layout: str) -> tu
 
 
 def _cell(row: str, col: Column, text: str, line: int | None, unit: str = "", inferred: str = "",
-          placeholder: bool = False) -> Cell:
+          placeholder: bool = False, span: tuple[int, int] | None = None) -> Cell:
+    start, end = span if span else (None, None)
     if placeholder:
-        return Cell(row, col.key, text, None, "text", line, unit, inferred)
+        return Cell(row, col.key, text, None, "text", line, unit, inferred, start, end)
     if text == "":
-        return Cell(row, col.key, "", None, "blank", line, unit, inferred)
+        return Cell(row, col.key, "", None, "blank", line, unit, inferred, start, end)
     value: int | Decimal = Decimal(text) if "." in text else int(text)
-    return Cell(row, col.key, text, value, "number", line, unit, inferred)
+    return Cell(row, col.key, text, value, "number", line, unit, inferred, start, end)
+
+
+def _tok_cell(row: str, col: Column, v: Tok, inferred: str) -> Cell:
+    a = v.seg.line_offset(v.start)
+    b = v.seg.line_offset(v.start + max(0, len(v.text) - 1)) + 1 if v.text else a
+    if v.text and v.unit:
+        b = v.seg.line_offset(v.start + len(v.text) + len(v.unit) - 1) + 1
+    return _cell(row, col, v.text, v.line, v.unit, inferred, v.kind == "placeholder", (a, b))
+
+
+def _cut_cells(row: str, cols: tuple[Column, ...], values: list[Tok], cut: list[str], inferred: str) -> list[Cell]:
+    """Cells of one cut of run-together digits, each with its line and its place in the line."""
+    chars: list[tuple[Tok, int]] = []
+    for v in values:
+        if v.kind == "blank":
+            continue
+        for k, ch in enumerate(v.text):
+            if ch != " ":
+                chars.append((v, v.start + k))
+    out, i = [], 0
+    for c, text in zip(cols, cut):
+        first, last = chars[i], chars[i + len(text) - 1]
+        i += len(text)
+        span = (first[0].seg.line_offset(first[1]), last[0].seg.line_offset(last[1]) + 1)
+        unit = last[0].unit if i == len(chars) else ""
+        out.append(_cell(row, c, text, first[0].line, unit, inferred, span=span))
+    return out
 
 
 def _row_checks(g: GroupSpec, cols: tuple[Column, ...]):
@@ -470,34 +499,33 @@ def _resolve(tt: TableText, rr: _RowRead, values: list[Tok], cols: tuple[Column,
         kinds = [c.kind for c in cols]
         free, complete = cuts(pieces, kinds, cap=50)
         if complete and len(free) == 1:
-            rr.cells = [_cell(key, c, t, line, inferred="digits") for c, t in zip(cols, free[0])]
+            rr.cells = _cut_cells(key, cols, values, free[0], "digits")
             return True
         if complete and not free:
             problems.append(Problem(table, key, f"数字连写（{''.join(p for p, _ in pieces)}），无法拆成 {n} 个数", line))
             return False
         checks = _row_checks(g, cols)
         if not checks:
-            rr.candidates, rr.cand_line = free, line
+            rr.candidates, rr.cand_line, rr.cand_values = free, line, values
             if not complete:
                 rr.candidates = []
                 problems.append(Problem(table, key, "数字连写，可拆分的方式过多，无法确定", line))
             return False
         good, complete2 = cuts(pieces, kinds, checks, cap=50)
         if complete2 and len(good) == 1:
-            rr.cells = [_cell(key, c, t, line, inferred="split") for c, t in zip(cols, good[0])]
+            rr.cells = _cut_cells(key, cols, values, good[0], "split")
             return True
         if complete2 and not good:
             problems.append(Problem(table, key, f"数字连写（{''.join(p for p, _ in pieces)}），无论怎样拆分都不满足"
                                     f"“{_row_rel_label(g)}”", line, "unbalanced_digits"))
             return False
-        rr.candidates, rr.cand_line = (good if complete2 else []), line
+        rr.candidates, rr.cand_line, rr.cand_values = (good if complete2 else []), line, values
         if not complete2:
             problems.append(Problem(table, key, "数字连写，可拆分的方式过多，无法确定", line))
         return False
     filled = [v for v in values if v.kind != "blank"]
     if len(filled) == n:
-        rr.cells = [_cell(key, c, v.text, v.line, v.unit, inferred, v.kind == "placeholder")
-                    for c, v in zip(cols, filled)]
+        rr.cells = [_tok_cell(key, c, v, inferred) for c, v in zip(cols, filled)]
         return True
     label_col = -1
     if rr.occ is not None:
@@ -511,8 +539,7 @@ def _resolve(tt: TableText, rr: _RowRead, values: list[Tok], cols: tuple[Column,
             cells = []
             for c in cols:
                 v = by_col.get(header[c.key])
-                cells.append(_cell(key, c, v.text, v.line, v.unit, inferred, v.kind == "placeholder") if v
-                             else _cell(key, c, "", line, inferred="position"))
+                cells.append(_tok_cell(key, c, v, inferred) if v else _cell(key, c, "", line, inferred="position"))
             rr.cells = cells
             return True
     if len(filled) < n and rr.occ is not None and values[0].seg.sep and len({v.line for v in values}) == 1:
@@ -524,8 +551,7 @@ def _resolve(tt: TableText, rr: _RowRead, values: list[Tok], cols: tuple[Column,
             cells = []
             for i, c in enumerate(cols):
                 v = by_col.get(label_seg.col + 1 + i)
-                cells.append(_cell(key, c, v.text, v.line, v.unit, inferred, v.kind == "placeholder") if v
-                             else _cell(key, c, "", line, inferred="position"))
+                cells.append(_tok_cell(key, c, v, inferred) if v else _cell(key, c, "", line, inferred="position"))
             if sum(1 for x in cells if x.status != "blank") == len(filled):
                 rr.cells = cells
                 return True
@@ -593,8 +619,7 @@ def _fill_by_order(tt: TableText, spec: TableSpec, g: GroupSpec, reads: list[_Ro
                 values.pop(0)
             _resolve(tt, rr, values, cols, g, header, problems, spec.key, inferred="order")
             if rr.cells:
-                rr.cells = [Cell(c.row, c.column, c.text, c.value, c.status, c.line, c.unit, c.inferred or "order")
-                            for c in rr.cells]
+                rr.cells = [replace(c, inferred=c.inferred or "order") for c in rr.cells]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,7 +658,7 @@ def _resolve_jointly(spec: TableSpec, reads: list[_RowRead], problems: list[Prob
                         fits.append(combo)
                 if len(fits) == 1:
                     for r, cut in zip(open_rows, fits[0]):
-                        r.cells = [_cell(r.spec.key, c, t, r.cand_line, inferred="split") for c, t in zip(cols, cut)]
+                        r.cells = _cut_cells(r.spec.key, cols, r.cand_values, cut, "split")
                         r.candidates = []
                     resolved.append(rel.label)
                 break
@@ -666,8 +691,7 @@ def _read_sequence(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[
         if rr.cells:
             for i, r in enumerate(g.rows):
                 part = rr.cells[i * len(cols) : (i + 1) * len(cols)]
-                cells = tuple(Cell(r.key, c.key, x.text, x.value, x.status, x.line, x.unit, x.inferred)
-                              for c, x in zip(cols, part))
+                cells = tuple(replace(x, row=r.key, column=c.key) for c, x in zip(cols, part))
                 rows.append(Row(r.key, g.key, r.label, "", part[0].line, cells))
     else:
         problems.append(Problem(spec.key, "", "找到了表题，但没有找到表头“尚未审结”等栏目", tt.line_of(a)))

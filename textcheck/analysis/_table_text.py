@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass
 
 _PIPE_RULE = re.compile(r"^:?-{2,}:?$")
-_SPACES = re.compile(r"(?<!\d)\s+|\s+(?!\d)")
-_INNER = re.compile(r"\s+")
+_DIGITS = frozenset("0123456789")
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _UNIT = re.compile(r"^(.*?\d)(万元|元)$")
@@ -39,6 +38,13 @@ class Seg:
     end: int
     text: str
     sep: bool  # the line has explicit cell separators (tabs or pipes)
+    origin: int = 0  # offset of the cell in its normalised line
+    pos: tuple[int, ...] = ()  # for each character of ``text``, its offset in the cell
+
+    def line_offset(self, joined: int) -> int:
+        """Offset in the normalised line of the character at ``joined`` in the joined string."""
+        k = min(max(0, joined - self.start), len(self.pos) - 1)
+        return self.origin + (self.pos[k] if self.pos else 0)
 
 
 @dataclass(frozen=True)
@@ -63,25 +69,55 @@ class Tok:
 
 
 def compact(cell: str) -> str:
-    return _INNER.sub(" ", _SPACES.sub("", cell)).strip()
+    return compact_map(cell)[0]
 
 
-def _cells(line: str) -> tuple[list[str], bool] | None:
-    """The cells of one normalised line, and whether it had explicit separators; None: no cells."""
+def compact_map(cell: str) -> tuple[str, tuple[int, ...]]:
+    """The cell without spaces, except one space between two digits; and where each kept
+    character was in the cell."""
+    out: list[str] = []
+    pos: list[int] = []
+    i, n = 0, len(cell)
+    while i < n:
+        ch = cell[i]
+        if ch.isspace():
+            j = i
+            while j < n and cell[j].isspace():
+                j += 1
+            if out and out[-1] in _DIGITS and j < n and cell[j] in _DIGITS:
+                out.append(" ")
+                pos.append(i)
+            i = j
+            continue
+        out.append(ch)
+        pos.append(i)
+        i += 1
+    return "".join(out), tuple(pos)
+
+
+def _split(line: str, sep: str, first: int = 0) -> list[tuple[int, str]]:
+    out, pos = [], first
+    for part in line.split(sep):
+        out.append((pos, part))
+        pos += len(part) + len(sep)
+    return out
+
+
+def _cells(line: str) -> tuple[list[tuple[int, str]], bool] | None:
+    """The cells of one normalised line (with their offsets), and whether it had explicit
+    separators; None: no cells."""
     if "\t" in line:
-        cells = line.split("\t")
-        return cells, True
+        return _split(line, "\t"), True
     s = line.strip()
+    lead = len(line) - len(line.lstrip())
     if "|" in s:
-        inner = s[1:] if s.startswith("|") else s
+        inner, first = (s[1:], lead + 1) if s.startswith("|") else (s, lead)
         inner = inner[:-1] if inner.endswith("|") else inner
-        cells = inner.split("|")
-        if all(_PIPE_RULE.match(c.strip()) or not c.strip() for c in cells) and any(c.strip() for c in cells):
+        cells = _split(inner, "|", first)
+        if all(_PIPE_RULE.match(c.strip()) or not c.strip() for _, c in cells):
             return None  # |---|---| rule, or || filler
-        if not any(c.strip() for c in cells):
-            return None
         return cells, len(cells) > 1
-    return [s], False
+    return [(lead, s)], False
 
 
 class TableText:
@@ -101,13 +137,14 @@ class TableText:
             else:
                 cells, sep = got
             ncols = max(len(cells), raw.count("\t") + 1 if "\t" in raw else len(cells))
-            texts = [compact(c) for c in cells]
             line_parts = []
-            for col, t in enumerate(texts):
+            for col, (origin, cell) in enumerate(cells):
+                t, where = compact_map(cell)
                 if col:
                     line_parts.append("\t")
                     pos += 1
-                segs.append(Seg(line=n, col=col, ncols=ncols, start=pos, end=pos + len(t), text=t, sep=sep))
+                segs.append(Seg(line=n, col=col, ncols=ncols, start=pos, end=pos + len(t), text=t, sep=sep,
+                                origin=origin, pos=where))
                 line_parts.append(t)
                 pos += len(t)
             parts.append("".join(line_parts))

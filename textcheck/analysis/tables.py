@@ -201,6 +201,8 @@ class Cell:
     line: int | None
     unit: str = ""
     inferred: str = ""
+    start: int | None = None  # where the cell's text is in the normalised line ``line`` (0-based, end excluded)
+    end: int | None = None
 
     @property
     def decimals(self) -> int:
@@ -211,7 +213,7 @@ class Cell:
         if isinstance(v, Decimal):
             v = int(v) if v == v.to_integral_value() and "." not in self.text else float(v)
         return {"column": self.column, "text": self.text, "value": v, "status": self.status, "line": self.line,
-                "unit": self.unit, "inferred": self.inferred}
+                "start": self.start, "end": self.end, "unit": self.unit, "inferred": self.inferred}
 
 
 @dataclass(frozen=True)
