@@ -37,6 +37,8 @@ from textcheck.analysis.tables import (
 _END = re.compile(r"存在的主要问题|其他需要报告的事项|改进情况|存在问题")
 _GROUP_HEADS = r"本年度办理结果|不予公开|无法提供|不予处理|申请人情况|法人或其他组织|第二十条第|信息内容|其中[:：]"
 _WINDOW = 6000
+_COUNT_WORDS = frozenset("件条项次人个家名")
+_FOOTER = re.compile(r"^(?:[-—–]+\s*\d+\s*[-—–]+|第\d+页(?:共\d+页)?|\d+/\d+)$")
 
 
 @dataclass
@@ -70,15 +72,15 @@ def read_document(lines: Sequence[str], norm_lines: Sequence[str], year: int | N
     for key, tpl in sorted(available.items()):
         evidence = evidence_of[key]
         if top and evidence < top:
-            scored.append(((evidence, 0, key == expected), key, evidence, []))
+            scored.append(((evidence, 0, key == expected, key), key, evidence, []))
             continue
         tables = _read_template(tt, tpl, sections)
         numbers = sum(1 for t in tables for r in t.rows for c in r.cells if c.status == "number")
-        scored.append(((evidence, numbers, key == expected), key, evidence, tables))
+        scored.append(((evidence, numbers, key == expected, key), key, evidence, tables))
     scored.sort(key=lambda s: s[0], reverse=True)
     (_, key, evidence, tables) = scored[0]
     evid = tuple((k, e) for _, k, e, _ in sorted(scored, key=lambda s: s[1]))
-    if not any(t.rows for t in tables):
+    if not any(t.rows or t.layout == "narrative" for t in tables):
         return Tables(template=None, template_name="", expected=expected, year=year, evidence=evid, tables=(),
                       problems=(Problem("", "", "未找到统计表格", None, "missing"),))
     found = {t.key for t in tables}
@@ -265,6 +267,8 @@ def _read_labelled(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[
     reads: list[_RowRead] = []
     columns_used = []
     run_together = 0
+    with_values = 0
+    prose: list[int] = []
     for g in spec.groups:
         cols = g.cumulative_columns if cumulative and g.cumulative_columns else g.columns
         columns_used.append((g.key, cols))
@@ -282,6 +286,12 @@ def _read_labelled(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[
             values, surplus = _zone_values(tt, occ.end, end, len(cols), layout)
             if any(v.kind == "digits" for v in values):
                 run_together += 1
+            if values:
+                with_values += 1
+                last = values[-1]
+                after = last.start + len(last.text) + len(last.unit)
+                if tt.text[after : after + 1] in _COUNT_WORDS:
+                    prose.append(last.line)
             _resolve(tt, rr, values, cols, g, header, problems, spec.key)
             for extra in surplus:
                 problems.append(Problem(spec.key, rr.spec.key, "该行之后还有一组数字，无法确定属于哪一行",
@@ -289,6 +299,12 @@ def _read_labelled(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[
         if layout == "rows":
             _fill_by_order(tt, spec, g, g_reads, cols, a, b, stops, header, problems)
         reads.extend(g_reads)
+    if prose and len(prose) * 2 >= with_values:
+        line = prose[0]
+        return Table(key=spec.key, number=spec.number, title=spec.title, template=tpl.key, layout="narrative",
+                     line=tt.line_of(a), end_line=max(prose), rows=(), problems=(Problem(
+                         spec.key, "", "该部分用文字叙述（“本年新收…件”），没有按格式列出表格，无法逐项核对", line, "narrative"),),
+                     spec=spec, columns_used=tuple(columns_used))
     _resolve_jointly(spec, reads, problems, resolved, columns_used)
     rows = tuple(Row(key=r.spec.key, group=r.group.key, label=r.spec.label,
                      written=_written(tt, r.occ), line=r.occ and tt.line_of(r.occ.start) or (r.cells[0].line if r.cells else None),
@@ -502,7 +518,10 @@ def _resolve(tt: TableText, rr: _RowRead, values: list[Tok], cols: tuple[Column,
             rr.cells = _cut_cells(key, cols, values, free[0], "digits")
             return True
         if complete and not free:
-            problems.append(Problem(table, key, f"数字连写（{''.join(p for p, _ in pieces)}），无法拆成 {n} 个数", line))
+            digits = "".join(p for p, _ in pieces)
+            reason = (f"只找到 {len(digits)} 位数字（{digits}），应有 {n} 个数" if len(digits) < n
+                      else f"数字连写（{digits}），无法拆成 {n} 个数")
+            problems.append(Problem(table, key, reason, line))
             return False
         checks = _row_checks(g, cols)
         if not checks:
@@ -592,9 +611,11 @@ def _fill_by_order(tt: TableText, spec: TableSpec, g: GroupSpec, reads: list[_Ro
         if any(t.kind == "text" for t in toks):
             continue
         vals = [t for t in toks if t.kind != "blank"]
-        if not vals:
+        if not vals or _FOOTER.match(tt.line_segs(line)[0].text if tt.line_segs(line) else ""):
             continue
-        if not toks[0].seg.sep and len(vals) != n:
+        count = sum(len(t.pieces) if t.kind == "digits" else 1 for t in vals)
+        digits = sum(len("".join(t.pieces)) if t.kind == "digits" else 1 for t in vals)
+        if not toks[0].seg.sep and count != n and not (count == 1 and digits >= n):
             problems.append(Problem(spec.key, "", f"第 {line} 行的数字“{vals[0].text}”不在任何一行中，已忽略", line, "ignored"))
             continue
         groups.append((line, toks))
@@ -679,6 +700,14 @@ def _read_sequence(tt: TableText, tpl: Template, spec: TableSpec, region: tuple[
     resolved: list[str] = []
     if start is not None:
         values, _ = _zone_values(tt, start, b, n, "rows")
+        if values:
+            last = values[-1]
+            after = last.start + len(last.text) + len(last.unit)
+            if tt.text[after : after + 1] in _COUNT_WORDS or (len(values) == 1 and tt.text[after : after + 1] in ",，;；、。"):
+                return Table(key=spec.key, number=spec.number, title=spec.title, template=tpl.key, layout="narrative",
+                             line=tt.line_of(a), end_line=last.line, rows=(), problems=(Problem(
+                                 spec.key, "", "该部分用文字叙述，没有按格式列出表格，无法逐项核对", last.line, "narrative"),),
+                             spec=spec, columns_used=((g.key, cols),))
         flat = RowSpec("all", "", "")
         fake = GroupSpec(g.key, g.caption, tuple(
             Column(f"{r.key}.{c.key}", c.label, c.kind, c.unit) for r in g.rows for c in cols), (flat,),

@@ -352,17 +352,20 @@ def _num(c: Cell | None) -> Decimal | None:
 
 
 def _sides(rel: Relation, have) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The keys on each side of the relation, or None when the table lacks one of them."""
     if rel.kind == "balance":
-        return rel.left, rel.right
-    if rel.kind == "le":
-        return (rel.small,), (rel.large,)
-    parts = rel.parts
-    if rel.either:
-        chosen = next((alt for alt in rel.either if all(have(k) for k in alt)), None)
-        if chosen is None:
-            return None
-        parts = parts + chosen
-    return (rel.total,), parts
+        left, right = rel.left, rel.right
+    elif rel.kind == "le":
+        left, right = (rel.small,), (rel.large,)
+    else:
+        parts = rel.parts
+        if rel.either:
+            chosen = next((alt for alt in rel.either if all(have(k) for k in alt)), None)
+            if chosen is None:
+                return None
+            parts = parts + chosen
+        left, right = (rel.total,), parts
+    return (left, right) if all(have(k) for k in left + right) else None
 
 
 def checks(table: Table) -> list[Check]:
