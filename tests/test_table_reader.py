@@ -418,3 +418,32 @@ def test_numbers_in_the_text_near_a_table_are_not_read_as_its_rows():
     assert cells_of(tables.get("requests")) == values
     assert tables.get("active").cell("licensing", "decisions").text == "550"
     assert tables.get("active").cell("punishment", "decisions").text == "4119"
+
+
+def test_a_section_written_as_prose_is_narrative_not_a_broken_table():
+    text = tg.report(tg.TITLE["requests"] + "\n本年新收申请4件（自然人3件，商业企业1件），上年结转0件；予以公开2件，"
+                     "部分公开1件，无法提供1件；结转下年度继续办理0件。\n", tg.TITLE["review"] +
+                     "\n行政复议：结果维持0，结果纠正0，其他结果0，尚未审结0，总计0；行政诉讼：未经复议直接起诉0，复议后起诉0。\n")
+    tables = read_text(text)
+    for key in ("requests", "review"):
+        t = tables.get(key)
+        assert t.layout == "narrative" and not t.rows
+        assert [p.kind for p in t.problems] == ["narrative"]
+
+
+def test_pdf_text_with_spaces_and_a_label_apart_from_its_numbers():
+    values = tg.balanced_requests("2021", random.Random(12))
+    lines = [tg.TITLE["requests"], tg.NOTE + "申请人情况", "自然人法人或其他组织总计", "商业企业科研机构社会公益组织法律服务机构其他"]
+    specs = {r.key: r for r in tg.spec("2021", "requests").groups[0].rows}
+    for k in tg.request_rows("2021"):
+        own = tg.split_label(specs[k].label)[1]
+        if k in ("partly_granted", "unable_not_held"):  # label on its line, numbers on the next
+            lines += [own, " ".join(values[k])]
+        else:
+            lines.append(own + " ".join(values[k]))
+        if k == "denied_prohibited_by_law":  # a page break repeats the header
+            lines += ["", "— 3 —", "", tg.NOTE + "申请人情况", "自然人法人或其他组织总计"]
+    req = read_text(tg.report("\n".join(lines) + "\n")).get("requests")
+    assert cells_of(req) == values
+    assert {c.inferred for c in req.row("unable_not_held").cells} == {"order"}
+    assert not [p for p in req.problems if p.kind != "ignored"]

@@ -640,7 +640,7 @@ def _fill_by_order(tt: TableText, spec: TableSpec, g: GroupSpec, reads: list[_Ro
                 values.pop(0)
             _resolve(tt, rr, values, cols, g, header, problems, spec.key, inferred="order")
             if rr.cells:
-                rr.cells = [replace(c, inferred=c.inferred or "order") for c in rr.cells]
+                rr.cells = [replace(c, inferred="split" if c.inferred == "split" else "order") for c in rr.cells]
 
 
 # ---------------------------------------------------------------------------------------------
