@@ -273,6 +273,27 @@ class Table:
     def columns(self, group: str) -> tuple[Column, ...]:
         return next((c for g, c in self.columns_used if g == group), ())
 
+    def row_label(self, key: str) -> str:
+        """The format's label of a row (without its group heading): 1.属于国家秘密, 行政复议."""
+        if self.spec is not None:
+            for _, r in self.spec.rows:
+                if r.key == key:
+                    return r.label.rpartition(" ")[2]
+        return key
+
+    def column_label(self, key: str, group: str | None = None) -> str:
+        for g, cols in self.columns_used:
+            if group is None or g == group:
+                for c in cols:
+                    if c.key == key:
+                        return c.label
+        return key
+
+    def cell_name(self, cell: Cell) -> str:
+        """How a message names a cell: “1.属于国家秘密”行“自然人”栏."""
+        row = next((r for r in self.rows if r.key == cell.row), None)
+        return f"“{self.row_label(cell.row)}”行“{self.column_label(cell.column, row.group if row else None)}”栏"
+
     @property
     def readable(self) -> bool:
         return any(c.status == "number" for r in self.rows for c in r.cells)
@@ -321,6 +342,22 @@ def read_tables(
     from textcheck.analysis._table_read import read_document
 
     return read_document(lines, norm_lines, year, sections or {}, available or templates())
+
+
+def excerpt(norm_lines: Sequence[str], cells: Sequence[Cell], width: int = 24, limit: int = 120) -> str:
+    """The text around some cells: their line, or on a long line (text run together) a window
+    around them, with … where it is cut."""
+    placed = [c for c in cells if c.line]
+    if not placed:
+        return ""
+    line = placed[0].line
+    text = norm_lines[line - 1] if line - 1 < len(norm_lines) else ""
+    same = [c for c in placed if c.line == line and c.start is not None]
+    if len(text) > limit and same:
+        a = max(0, min(c.start for c in same) - width)
+        b = min(len(text), max(c.end or c.start for c in same) + width)
+        text = ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+    return " ".join(text.replace("\t", " ").split())
 
 
 # ---------------------------------------------------------------------------------------------
