@@ -358,7 +358,7 @@ def resolve(tt: TableText, rr: RowRead, values: list[Tok], cols: tuple[Column, .
                 rr.cells = cells
                 return True
     what = "个数" if all(v.kind in ("num", "blank") for v in filled) else "项"
-    problems.append(Problem(table, key, f"该行有 {len(filled)} {what}，应有 {n} 个，无法确定对应的栏目", line))
+    problems.append(Problem(table, key, f"有 {len(filled)} {what}，应有 {n} 个，无法确定各数对应的栏目", line))
     return False
 
 

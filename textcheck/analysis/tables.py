@@ -33,8 +33,10 @@ from textcheck.document import Document
 __all__ = [
     "Cell", "Check", "Column", "GroupSpec", "Problem", "Relation", "Row", "RowSpec", "Table", "Tables",
     "TableSpec", "Template", "TABLE_KEYS", "checks", "excerpt", "expected_template", "parse_templates",
-    "read_tables", "tables_of", "templates",
+    "cut_short", "read_tables", "tables_of", "templates",
 ]
+
+_SECTION_INDEX = {"active": 2, "requests": 3, "review": 4}
 
 
 def read_tables(
@@ -57,3 +59,13 @@ def tables_of(doc: Document) -> Tables:
     """The tables of a parsed report (its year and section ranges as the parser found them)."""
     sections = {s.key: (s.line, s.end_line) for s in doc.sections}
     return read_tables(doc.lines, doc.norm_lines, doc.identity.year, sections)
+
+
+def cut_short(doc: Document, table: Table) -> bool:
+    """True when the document seems to end inside or right after ``table``: no later section of
+    the report follows it (every report goes on to 五 and 六), so what is missing may have been cut."""
+    index = _SECTION_INDEX.get(table.key)
+    if index is None:
+        return False
+    after = table.end_line or table.line or 0
+    return not any(s.index > index and s.line > after for s in doc.sections)
