@@ -57,7 +57,7 @@ def test_table_balance_fires_on_row_total_and_result_sum_naming_cells():
     found = findings_of(check_text(report(values)), "table-balance")
     msgs = [f.message for f in found]
     assert any("“（一）予以公开”一行的总计为" in m and "自然人" in m for m in msgs)
-    assert any("“自然人”一栏各项之和为" in m and "（七）总计" in m for m in msgs)
+    assert any("“自然人”一栏（一）至（六）各项办理结果之和为" in m and "（七）总计" in m for m in msgs)
     assert all(f.severity is Severity.ERROR for f in found)
 
 

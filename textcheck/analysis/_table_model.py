@@ -48,6 +48,7 @@ class Relation:
     small: str = ""
     large: str = ""
     resolve: bool = False
+    parts_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _relation(d: Mapping[str, Any]) -> Relation:
         kind=d["kind"], axis=d["axis"], label=d["label"], total=d.get("total", ""),
         parts=tuple(d.get("parts", ())), either=_tuple2(d.get("either", ())), left=tuple(d.get("left", ())),
         right=tuple(d.get("right", ())), small=d.get("small", ""), large=d.get("large", ""),
-        resolve=bool(d.get("resolve", False)),
+        resolve=bool(d.get("resolve", False)), parts_label=d.get("parts_label", ""),
     )
 
 

@@ -23,28 +23,34 @@ _SUBSET = re.compile(r"其中|代表|代为|转办|本级|部门|乡镇|街道|�
 _SECTIONS = ("overview", "requests", "review")
 
 
+def _blocks(doc: Document):
+    """The running text that reports counts: 总体情况 and the 申请 and 复议诉讼 sections; all of the running
+    text when none of them was found (a body the parser could not divide)."""
+    found = [b for key in _SECTIONS for b in doc.section_body(key)]
+    return found if any(doc.section(k) for k in _SECTIONS) else doc.narrative()
+
+
 def _stated(doc: Document):
-    """(text, line, kind, value, match) for each count the running text states."""
-    for key in _SECTIONS:
-        for b in doc.section_body(key):
-            text = "".join(b.text.split())
-            for kind, pat in (("requests", _APPLY), ("review", _REVIEW), ("litigation", _SUIT)):
-                for m in pat.finditer(text):
-                    before = text[max(0, m.start() - 14) : m.start()]
-                    clause = re.split(r"[。；;，,]", before)[-1]
-                    if _SUBSET.search(clause) or _SUBSET.search(m.group(0)):
-                        continue
-                    yield b, kind, int(m.group(1)), m.group(0)
-            for m in _NONE.finditer(text):
-                kinds = ["review" if m.group(1) == "行政复议" else "litigation"]
-                if "行政诉讼" in m.group(0) and kinds[0] == "review":
-                    kinds.append("litigation")
-                for k in kinds:
-                    yield b, k, 0, m.group(0)
-            for m in _CHANNEL.finditer(text):
-                clause = re.split(r"[。；;，,]", text[max(0, m.start() - 8) : m.start()])[-1]
-                if not _SUBSET.search(clause):
-                    yield b, "channel:" + _CHANNEL_ROW[m.group(1)], int(m.group(2)), m.group(0)
+    """(block, kind, value, the words stating it) for each count the running text states."""
+    for b in _blocks(doc):
+        text = "".join(b.text.split())
+        for kind, pat in (("requests", _APPLY), ("review", _REVIEW), ("litigation", _SUIT)):
+            for m in pat.finditer(text):
+                before = text[max(0, m.start() - 14) : m.start()]
+                clause = re.split(r"[。；;，,]", before)[-1]
+                if _SUBSET.search(clause) or _SUBSET.search(m.group(0)):
+                    continue
+                yield b, kind, int(m.group(1)), m.group(0)
+        for m in _NONE.finditer(text):
+            kinds = ["review" if m.group(1) == "行政复议" else "litigation"]
+            if "行政诉讼" in m.group(0) and kinds[0] == "review":
+                kinds.append("litigation")
+            for k in kinds:
+                yield b, k, 0, m.group(0)
+        for m in _CHANNEL.finditer(text):
+            clause = re.split(r"[。；;，,]", text[max(0, m.start() - 8) : m.start()])[-1]
+            if not _SUBSET.search(clause):
+                yield b, "channel:" + _CHANNEL_ROW[m.group(1)], int(m.group(2)), m.group(0)
 
 
 def _table_value(tables: Tables, kind: str):
@@ -75,7 +81,7 @@ def _table_value(tables: Tables, kind: str):
         row = kind.split(":", 1)[1]
         c = req.cell(row, "annual") or req.cell(row, "value")
         if c and c.status == "number":
-            return c.value, [c], f"统计表“{req.row_label(row)}”", None
+            return c.value, [c], f"统计表“{req.row(row).written or req.row_label(row)}”", None
     return None
 
 

@@ -47,8 +47,9 @@ def message(t: Table, c: Check) -> tuple[str, str]:
         return (f"“{col}”一栏不符合勾稽关系：{left} = {fmt(c.left_sum)}，但{right} = {fmt(c.right_sum)}",
                 "核对申请数量和办理结果，使第一项加第二项之和等于第三项加第四项之和。")
     total = c.left[0]
-    return (f"“{col}”一栏各项之和为 {fmt(c.right_sum)}，与“{t.row_label(total.row)}” {fmt(total.value)} 不一致"
-            f"（{rel.label}）", f"核对“{col}”一栏各项，使其之和等于“{t.row_label(total.row)}”。")
+    parts = rel.parts_label or "各项"
+    return (f"“{col}”一栏{parts}之和为 {fmt(c.right_sum)}，与“{t.row_label(total.row)}” {fmt(total.value)} 不一致",
+            f"核对“{col}”一栏{parts}，使其之和等于“{t.row_label(total.row)}”。")
 
 
 @rule(

@@ -28,15 +28,25 @@ def table_unreadable(doc: Document, ctx: Context):
     """
     shown = int(ctx.options["reasons"])
     tables = ctx.tables(doc)
-    present = {s.key for s in doc.sections}
+    absent = []  # (line, what): tables with a section but no table, and sections written as prose
     for p in tables.problems if tables.template != "2017" else ():
-        if p.kind == "missing" and p.table in present and p.table in _TABLE_SECTIONS:
-            s = doc.section(p.table)
-            yield Hit(message=f"“{s.title}”部分没有找到统计表，无法核对表格数据",
-                      suggestion="按格式在该部分列出统计表；若表格是图片，请提供文字版。",
-                      line=s.line, end_line=s.line, section=p.table, evidence={"table": p.table})
+        s = doc.section(p.table) if p.kind == "missing" and p.table in _TABLE_SECTIONS else None
+        if s is not None:
+            absent.append((s.line, f"“{s.title}”（没有找到表格）", p.table))
     for t in tables.tables:
-        probs = [p for p in t.problems if p.kind in ("unreadable", "narrative")]
+        if t.layout == "narrative":
+            line = t.problems[0].line if t.problems else t.line
+            absent.append((line or 0, f"表{t.number}“{t.title}”（第 {line} 行用文字叙述）", t.key))
+    if absent:
+        absent.sort()
+        yield Hit(
+            message="以下部分没有按格式列出统计表，表格数据未核对：" + "、".join(w for _, w, _ in absent),
+            suggestion="按年度报告格式列出统计表；若表格是图片，请提供带文字的版本。",
+            line=absent[0][0] or None, end_line=absent[-1][0] or None, section=absent[0][2],
+            evidence={"tables": [k for _, _, k in absent]},
+        )
+    for t in tables.tables:
+        probs = [p for p in t.problems if p.kind == "unreadable"]
         if cut_short(doc, t):  # the last row may have been cut in the middle: not a reading problem
             last = max((n for n, x in enumerate(doc.lines, 1) if x.strip()), default=0)
             probs = [p for p in probs if p.line != last]
