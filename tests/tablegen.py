@@ -7,12 +7,13 @@ trailing ``|``, seed 001's copy-paste artefact), ``pdf`` (PDF text: values in co
 runs of tabs, labels wrapped over lines, vertical header fragments), ``fused`` (crawler text: the
 whole table on one line, no separators), ``detached`` (PDF-to-Markdown: some row labels on lines
 of their own, apart from their numbers), ``html`` (an HTML page with colspan/rowspan, read by the
-real HTML reader). The labels are the official ones from ``corpora/tables.toml``.
+real HTML reader); and ``requests_pdf`` draws table 三 into a real text PDF for the PDF reader. The labels are the official ones from ``corpora/tables.toml``.
 """
 
 from __future__ import annotations
 
 import html as _html
+import io
 import random
 
 from textcheck.analysis.tables import templates
@@ -226,3 +227,53 @@ def report(*parts: str, year: int = 2021, issuer: str = "某某县人民政府")
             f"一、总体情况\n{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。\n")
     tail = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n"
     return head + "".join(parts) + tail
+
+
+def requests_pdf(values: dict[str, list[str]], blank: set[tuple[str, int]] | None = None, wrap: bool = True) -> bytes:
+    """Table 三 drawn as a text PDF (reportlab): labels on the left, each column's numbers at its x,
+    long labels wrapped onto a second line, a two-line header; ``blank`` cells (row, column index) not drawn."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 9)
+    y = 800
+    def line(x, text):
+        c.drawString(x, y, text)
+    line(50, "某某县人民政府2021年政府信息公开工作年度报告"); y -= 14
+    line(50, "一、总体情况"); y -= 14
+    line(50, "2021年，本机关认真贯彻落实《条例》。"); y -= 14
+    line(50, "三、收到和处理政府信息公开申请情况"); y -= 14
+    xs = [300, 330, 360, 390, 420, 450, 480]
+    line(320, "申请人情况"); y -= 12
+    line(50, "(本列数据的勾稽关系为：第一项加第二项之和，等"); line(360, "法人或其他组织"); y -= 12
+    line(50, "于第三项加第四项之和)"); y -= 12
+    for x, h in zip(xs, ["自然人", "商业", "科研", "社会", "法律", "其他", "总计"]): line(x, h)
+    y -= 12
+    for x, h in zip(xs[1:5], ["企业", "机构", "公益", "服务"]): line(x, h)
+    y -= 14
+    specs = {r.key: r for r in spec("2021", "requests").groups[0].rows}
+    for k in request_rows("2021"):
+        head, own = split_label(specs[k].label)
+        if wrap and len(own) > 16:
+            line(70, own[:16])
+        else:
+            line(70, own)
+        for i, (x, v) in enumerate(zip(xs, values[k])):
+            if blank and (k, i) in blank:
+                continue
+            c.drawString(x, y, v)
+        y -= 12
+        if wrap and len(own) > 16:
+            line(70, own[16:]); y -= 12
+        if y < 80:
+            c.showPage(); c.setFont("STSong-Light", 9); y = 800
+    y -= 14
+    line(50, "五、存在的主要问题及改进情况"); y -= 14
+    line(50, "无。")
+    c.showPage(); c.save()
+    return buf.getvalue()

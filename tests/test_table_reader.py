@@ -447,3 +447,26 @@ def test_pdf_text_with_spaces_and_a_label_apart_from_its_numbers():
     assert cells_of(req) == values
     assert {c.inferred for c in req.row("unable_not_held").cells} == {"order"}
     assert not [p for p in req.problems if p.kind != "ignored"]
+
+
+# ---------------------------------------------------------------------------------------------
+# through the real readers
+
+
+def test_pdf_table_columns_with_a_blank_cell_and_wrapped_labels():
+    values = tg.balanced_requests("2021", random.Random(3))
+    data = tg.requests_pdf(values, blank={("granted", 1)})
+    doc = parse(read_bytes(data, path="t.pdf"))
+    req = read_tables(doc.lines, doc.norm_lines, 2021).get("requests")
+    want = dict(values, granted=[v if i != 1 else "" for i, v in enumerate(values["granted"])])
+    assert cells_of(req) == want
+    blank = req.cell("granted", "commercial_enterprise")
+    assert blank.status == "blank" and blank.inferred == "position"
+
+
+def test_html_page_that_is_only_a_table_is_read_as_rows():
+    values = tg.balanced_requests("2021", random.Random(4))
+    body = tg.requests_text("2021", values, "html").replace("\n", "")
+    doc = parse(read_bytes(f"<html><body>{body}</body></html>".encode("utf-8"), path="t.html"))
+    assert "\t" in doc.norm_lines[4]  # the table's rows, not one cell per line
+    assert cells_of(read_tables(doc.lines, doc.norm_lines, 2021).get("requests")) == values
