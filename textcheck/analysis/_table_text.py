@@ -17,9 +17,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 _PIPE_RULE = re.compile(r"^:?-{2,}:?$")
 _DIGITS = frozenset("0123456789")
+_WS = re.compile(r"\s")
+_WS_RUN = re.compile(r"\s+")
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _UNIT = re.compile(r"^(.*?\d)(万元|元)$")
@@ -39,7 +42,7 @@ class Seg:
     text: str
     sep: bool  # the line has explicit cell separators (tabs or pipes)
     origin: int = 0  # offset of the cell in its normalised line
-    pos: tuple[int, ...] = ()  # for each character of ``text``, its offset in the cell
+    pos: Sequence[int] = ()  # for each character of ``text``, its offset in the cell
 
     def line_offset(self, joined: int) -> int:
         """Offset in the normalised line of the character at ``joined`` in the joined string."""
@@ -72,27 +75,25 @@ def compact(cell: str) -> str:
     return compact_map(cell)[0]
 
 
-def compact_map(cell: str) -> tuple[str, tuple[int, ...]]:
+def compact_map(cell: str) -> tuple[str, Sequence[int]]:
     """The cell without spaces, except one space between two digits; and where each kept
     character was in the cell."""
+    if not _WS.search(cell):
+        return cell, range(len(cell))
     out: list[str] = []
     pos: list[int] = []
-    i, n = 0, len(cell)
-    while i < n:
-        ch = cell[i]
-        if ch.isspace():
-            j = i
-            while j < n and cell[j].isspace():
-                j += 1
-            if out and out[-1] in _DIGITS and j < n and cell[j] in _DIGITS:
-                out.append(" ")
-                pos.append(i)
-            i = j
-            continue
-        out.append(ch)
-        pos.append(i)
-        i += 1
-    return "".join(out), tuple(pos)
+    last = 0
+    for m in _WS_RUN.finditer(cell):
+        a, b = m.span()
+        out.append(cell[last:a])
+        pos.extend(range(last, a))
+        if 0 < a and b < len(cell) and cell[a - 1] in _DIGITS and cell[b] in _DIGITS:
+            out.append(" ")
+            pos.append(a)
+        last = b
+    out.append(cell[last:])
+    pos.extend(range(last, len(cell)))
+    return "".join(out), pos
 
 
 def _split(line: str, sep: str, first: int = 0) -> list[tuple[int, str]]:
