@@ -225,3 +225,21 @@ def test_carried_over_mismatch_silent_when_the_years_follow_on():
     new_active = dict(ACTIVE, normative_documents=["7", "49", str(182 + 7 - 49)])
     result = _pair(old, new, new_active=new_active)
     assert [f for f in result.findings if f.rule == "carried-over-mismatch"] == []
+
+
+def _active_2019(regulations: list[str], normative: list[str]) -> str:
+    return (tg.TITLE["active"] + "\n第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+            "规章\t" + "\t".join(regulations) + "\n规范性文件\t" + "\t".join(normative) + "\n")
+
+
+def test_carried_over_mismatch_fires_on_2019_published_totals():
+    def doc(year, regulations, normative=("6", "6", "40")):
+        values = tg.balanced_requests("2019", random.Random(15))
+        text = tg.report(_active_2019(regulations, list(normative)), tg.requests_text("2019", values, "tabs"), year=year)
+        return parse(Source(text=text, path=f"{year}.txt", format="txt", encoding="utf-8"))
+
+    result = compare_documents(doc(2019, ["0", "0", "0"]), doc(2020, ["0", "0", "7"], ("6", "6", "46")))
+    (f,) = [f for f in result.findings if f.rule == "carried-over-mismatch" and "对外公开总数量" in f.message]
+    assert "上年报告 0 + 本年新公开 0 = 0，但本年对外公开总数量为 7" in f.message and f.confidence < 1
+    ok = compare_documents(doc(2019, ["0", "0", "5"]), doc(2020, ["2", "2", "7"], ("6", "6", "46")))
+    assert not [f for f in ok.findings if f.rule == "carried-over-mismatch" and "对外公开总数量" in f.message]

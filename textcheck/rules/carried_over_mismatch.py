@@ -22,7 +22,8 @@ def _num(c):
 def carried_over_mismatch(cmp: Comparison, ctx: Context):
     """What：对照同一单位相邻两年的报告：上年表三“结转下年度继续办理”与本年“上年结转政府信息公开申请数量”
     应相同（逐栏）；2021 年版格式下，规章、行政规范性文件的“上年现行有效件数 + 本年制发件数 − 本年废止件数”
-    应等于本年“现行有效件数”；2019 年以前的统计表，“上年历年累计 + 本年度数”应等于本年“历年累计”。
+    应等于本年“现行有效件数”；2019 年版格式下，“上年对外公开总数量 + 本年新公开数量”应等于本年“对外公开
+    总数量”（该格式没有废止栏，把握程度较低）；2019 年以前的统计表，“上年历年累计 + 本年度数”应等于本年“历年累计”。
 
     不报：不是相邻年度或不是同一单位的两份报告；两年格式不同的（如 2019 年版与 2021 年版的主动公开表）；
     任一单元格读不准。
@@ -76,6 +77,24 @@ def carried_over_mismatch(cmp: Comparison, ctx: Context):
                     evidence={"row": row, "old_in_force": str(prev), "issued": str(issued), "repealed": str(repealed),
                               "in_force": str(now)},
                 )
+    if o_act and n_act and old.template == new.template == "2019":
+        for row in ("regulations", "normative_documents"):
+            prev, added, now = (_num(o_act.cell(row, "published_total")), _num(n_act.cell(row, "new_published")),
+                                _num(n_act.cell(row, "published_total")))
+            if prev is None or added is None or now is None or prev + added == now:
+                continue
+            c, oc = n_act.cell(row, "published_total"), o_act.cell(row, "published_total")
+            yield Hit(
+                message=(f"“{n_act.row_label(row)}”对外公开总数量接不上：{cmp.old_name} {prev} + 本年新公开 {added} = "
+                         f"{prev + added}，但本年对外公开总数量为 {now}"),
+                suggestion="核对两年的对外公开总数量；2019 年版格式没有废止栏，如有文件失效不再公开，请在报告中说明。",
+                line=c.line, end_line=c.line, text=excerpt(cmp.new.norm_lines, [c]), section="active",
+                confidence=0.7,
+                related=(Related(line=oc.line, end_line=oc.line, text=excerpt(cmp.old.norm_lines, [oc]),
+                                 path=cmp.old.path, section="active"),),
+                evidence={"row": row, "old_published_total": str(prev), "new_published": str(added),
+                          "published_total": str(now)},
+            )
     if old.template == new.template == "2017":
         for n_t in new.tables:
             o_t = old.get(n_t.key)
