@@ -21,7 +21,7 @@ def _num(c):
 )
 def carried_over_mismatch(cmp: Comparison, ctx: Context):
     """What：对照同一单位相邻两年的报告：上年表三“结转下年度继续办理”与本年“上年结转政府信息公开申请数量”
-    应相同（逐栏）；2021 年版格式下，规章、行政规范性文件的“上年现行有效件数 + 本年制发件数 − 本年废止件数”
+    应相同（逐栏）；2021 年版格式下，规章、行政规范性文件的“上年现行有效件数 + 本年制发件数 - 本年废止件数”
     应等于本年“现行有效件数”；2019 年版格式下，“上年对外公开总数量 + 本年新公开数量”应等于本年“对外公开
     总数量”（该格式没有废止栏，把握程度较低）；2019 年以前的统计表，“上年历年累计 + 本年度数”应等于本年“历年累计”。
 
@@ -68,7 +68,7 @@ def carried_over_mismatch(cmp: Comparison, ctx: Context):
                 oc = o_act.cell(row, "in_force")
                 label = n_act.row_label(row)
                 yield Hit(
-                    message=(f"“{label}”现行有效件数接不上：{cmp.old_name} {prev} + 本年制发 {issued} − 本年废止 {repealed}"
+                    message=(f"“{label}”现行有效件数接不上：{cmp.old_name} {prev} + 本年制发 {issued} - 本年废止 {repealed}"
                              f" = {prev + issued - repealed}，但本年现行有效为 {now}"),
                     suggestion="核对两年的现行有效件数和本年制发、废止件数。",
                     line=c.line, end_line=c.line, text=excerpt(cmp.new.norm_lines, [c]), section="active",
