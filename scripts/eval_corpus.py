@@ -59,9 +59,12 @@ Definitions (each figure printed is measured exactly so):
 - **recall**: ``expect`` labels with at least one matching finding / all ``expect`` labels (labels of rules this
   version does not have yet count as missed; the part whose rule exists today is printed alongside).
 - **tables read / present**: present = the statutory tables a file is labelled to hold (``tables_present``,
-  full reports only); read = those the result's ``tables`` key reports as read (see ``table_keys_read``: the
-  hook the tables engineer adapts to the final schema). Without a ``tables`` key the figure is not measured
-  and the summary says so.
+  full reports only); read = those the result's ``tables`` (docs/schema.md) holds with at least one number
+  cell and not as prose (``table_keys_read``); a file rejected as not-a-report reads none. Without a
+  ``tables`` key the figure is not measured and the summary says so.
+- **table figures reproduced** (x/y): y = the figures labels.toml gives per file (``tables``: 三's ``new``,
+  ``carried``, ``total``, ``carried_next``, from the manifests); x = those whose cell (requests ×
+  new_received / carried_in / total / carried_over × total) in the result holds that number.
 
 Elapsed time is printed (text output only, so that ``--json`` is byte-for-byte deterministic).
 """
@@ -378,28 +381,51 @@ def _finding_section_index(finding: dict, sections: list[dict]) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def table_keys_read(result: dict) -> set[str] | None:
-    """HOOK for the tables engineer (issue 14): which statutory tables (TABLE_KEYS) the result reports as read.
+_TABLE_NUMBERS = {"active": "二", "requests": "三", "review": "四"}
+# labels.toml `tables` figures -> (table key, row key, column key) of the result's `tables` (docs/schema.md)
+_FIGURE_CELLS = {
+    "三": {"new": ("requests", "new_received", "total"), "carried": ("requests", "carried_in", "total"),
+          "total": ("requests", "total", "total"), "carried_next": ("requests", "carried_over", "total")},
+}
 
-    Returns None when the result has no ``tables`` key (this version reads no tables: not measured).
-    Assumed shape until the schema lands in docs/schema.md: ``tables`` is a list of dicts, each naming its
-    table in ``key`` (or ``table``) as one of TABLE_KEYS (or 主动公开/申请/复议诉讼 words), counted as read
-    when it has cells and is not flagged ``unreadable``. Adapt this function (and only it) to the real schema.
+
+def table_keys_read(result: dict) -> set[str] | None:
+    """Which statutory tables (TABLE_KEYS) the result reports as read: a table of the result's ``tables``
+    (docs/schema.md) with at least one number cell, not written as prose (``layout`` "narrative"); the
+    pre-2019 statistical table (template "2017") counts as "统计表". None when the result has no ``tables``
+    key at all (a version that reads no tables: not measured); a result whose ``tables`` is null (a file
+    rejected as not-a-report) reads none.
     """
-    tables = result.get("tables")
-    if tables is None:
+    if "tables" not in result:
         return None
-    words = {"二": ("主动公开", "active"), "三": ("申请", "requests"), "四": ("复议", "review"), "统计表": ("统计表", "statistics")}
+    tables = result.get("tables") or {}
     read = set()
-    for t in tables if isinstance(tables, list) else ():
-        if not isinstance(t, dict) or t.get("unreadable") or not t.get("cells"):
+    for t in tables.get("tables", ()):
+        if t.get("layout") == "narrative":
             continue
-        name = str(t.get("key") or t.get("table") or "")
-        for k in TABLE_KEYS:
-            if name == k or any(w in name for w in words[k]):
-                read.add(k)
-                break
+        if not any(c.get("status") == "number" for r in t.get("rows", ()) for c in r.get("cells", ())):
+            continue
+        read.add("统计表" if tables.get("template") == "2017" else _TABLE_NUMBERS.get(t.get("key"), ""))
     return read
+
+
+def table_figures(result: dict, figures: dict) -> tuple[int, list[str]]:
+    """(figures reproduced, descriptions of those not reproduced) of a file's labelled table figures:
+    a figure is reproduced when the result's cell at its place holds that number."""
+    tables = {t.get("key"): t for t in ((result.get("tables") or {}).get("tables") or ())}
+    got, missed = 0, []
+    for table, items in sorted(figures.items()):
+        for name, want in sorted(items.items()):
+            key, row, col = _FIGURE_CELLS.get(table, {}).get(name, (None, None, None))
+            cell = None
+            for r in tables.get(key, {}).get("rows", ()):
+                if r.get("key") == row:
+                    cell = next((c for c in r.get("cells", ()) if c.get("column") == col), None)
+            if cell is not None and cell.get("status") == "number" and float(cell.get("value")) == float(want):
+                got += 1
+            else:
+                missed.append(f"{table}.{name} = {want} (read {cell.get('text') if cell else None})")
+    return got, missed
 
 
 # --------------------------------------------------------------------------------------------- one file
@@ -505,6 +531,9 @@ def evaluate_file(cf: CorpusFile, result: dict | None, labels: FileLabels | None
     row["expect"] = [{"rule": lb.rule, "note": lb.note, "found": ok} for lb, ok in zip(labels.expect, found_expect)]
     keys = table_keys_read(result)
     row["tables"] = None if keys is None else {"present": list(labels.tables_present), "read": sorted(k for k in labels.tables_present if k in keys)}
+    if keys is not None and labels.tables:
+        got, missed = table_figures(result, labels.tables)
+        row["table_figures"] = {"given": got + len(missed), "reproduced": got, "missed": missed}
     return row
 
 
@@ -612,9 +641,13 @@ def aggregate(rows: list[dict], current_rules: set[str] | None = None) -> tuple[
     if tabled:
         fig["tables_present"] = sum(len(r["tables"]["present"]) for r in tabled)
         fig["tables_read"] = sum(len(r["tables"]["read"]) for r in tabled)
+        fig["table_figures_given"] = sum(r["table_figures"]["given"] for r in tabled if r.get("table_figures"))
+        fig["table_figures_reproduced"] = sum(r["table_figures"]["reproduced"] for r in tabled if r.get("table_figures"))
     else:
         fig["tables_present"] = None
         fig["tables_read"] = None
+        fig["table_figures_given"] = None
+        fig["table_figures_reproduced"] = None
     for rule, d in rules.items():
         fig[f"unexplained.{rule}"] = d["unexplained"]
     return fig, dict(sorted(rules.items()))
@@ -746,7 +779,11 @@ def render_verbose(ev: Evaluation) -> list[str]:
         )
         if r.get("tables") is not None:
             line += f"  tables {len(r['tables']['read'])}/{len(r['tables']['present'])}"
+        if r.get("table_figures"):
+            line += f"  figures {r['table_figures']['reproduced']}/{r['table_figures']['given']}"
         out.append(line)
+        for miss in (r.get("table_figures") or {}).get("missed", ()):
+            out.append(f"    - figure not reproduced: {miss}")
         for f in fs:
             if f["explained"] == "unexplained":
                 out.append(f"    ? {f['rule']} {f['severity']} line {f['line']} [{f['section'] or '-'}] {f['message']} «{_short(f['text'], 70)}»")
@@ -792,7 +829,8 @@ def render_summary(ev: Evaluation) -> list[str]:
     if f["tables_read"] is None:
         lines.append("tables: not read by this version (no 'tables' in the results)")
     else:
-        lines.append(f"tables read / tables present: {f['tables_read']}/{f['tables_present']}")
+        lines.append(f"tables read / tables present: {f['tables_read']}/{f['tables_present']}; "
+                     f"table figures of the manifests reproduced: {f['table_figures_reproduced']}/{f['table_figures_given']}")
     if f.get("subtopic_classifier_accuracy") is not None:
         lines.append(
             f"subtopic classifier: held-out accuracy {f['subtopic_classifier_accuracy']:.3f} on "

@@ -65,6 +65,7 @@ def test_fixture_reports_exactly_the_known_edits(fixture_result):
     r = fixture_result
     got = sorted((f.rule, f.line) for f in r.findings)
     assert got == sorted([
+        ("carried-over-mismatch", 110),  # 上年结转 1 although the 2020 report carried 0 over
         ("carryover-paragraph", 4),  # (一): only 2万→3万 and 2020→2021
         ("carryover-paragraph", 5),  # (二): only numbers, year left
         ("carryover-paragraph", 7),  # (三): moved after (四), unchanged

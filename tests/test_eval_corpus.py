@@ -213,11 +213,20 @@ def test_identity_figures_and_the_notice():
 def test_tables_hook_counts_only_labelled_tables_that_were_read():
     cf = ev.CorpusFile(id="full/x.txt", kind="full", path=Path("x.txt"), manifest={"file": "x.txt", "issuer": "x"})
     labels = ev.FileLabels(tables_present=("二", "三", "四"))
-    result = {"tables": [{"key": "三", "cells": [{"row": "本年新收", "value": 1}]}, {"key": "四", "cells": [], "unreadable": "mangled"}]}
+    labels = ev.FileLabels(tables_present=("二", "三", "四"), tables={"三": {"new": 1, "carried": 2}})
+    cell = {"column": "total", "text": "1", "value": 1, "status": "number"}
+    result = {"tables": {"template": "2021", "tables": [
+        {"key": "requests", "layout": "rows", "rows": [{"key": "new_received", "cells": [cell]}]},
+        {"key": "review", "layout": "narrative", "rows": []},
+        {"key": "active", "layout": "rows", "rows": [{"key": "regulations", "cells": [dict(cell, status="blank")]}]}]}}
     row = ev.evaluate_file(cf, result, labels)
     assert row["tables"] == {"present": ["二", "三", "四"], "read": ["三"]}
+    assert row["table_figures"] == {"given": 2, "reproduced": 1, "missed": ["三.carried = 2 (read None)"]}
     fig, _ = ev.aggregate([row])
     assert (fig["tables_read"], fig["tables_present"]) == (1, 3)
+    assert (fig["table_figures_reproduced"], fig["table_figures_given"]) == (1, 2)
+    # a file rejected as not-a-report has "tables": null: present but none read
+    assert ev.evaluate_file(cf, {"tables": None}, labels)["tables"]["read"] == []
 
 
 def test_thresholds_are_direction_aware():

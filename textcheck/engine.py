@@ -24,8 +24,9 @@ from textcheck.rules import Context, Hit, RuleSpec, all_rules, get_rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from textcheck.analysis.subtopics import SubtopicStatus
+    from textcheck.analysis.tables import Tables
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: "tables" (the statutory tables read into named cells)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class CheckResult:
     issuer: dict[str, Any] | None = None
     is_report: bool = True
     stats: dict[str, Any] = field(default_factory=dict)
+    tables: "Tables | None" = None
 
     @property
     def path(self) -> str:
@@ -68,6 +70,7 @@ class CheckResult:
             ],
             "subtopics": [s.to_dict() for s in self.subtopics],
             "stats": self.stats,
+            "tables": self.tables.to_dict() if self.tables is not None else None,
             "findings": [f.to_dict() for f in self.findings],
             "summary": count_by_severity(self.findings),
         }
@@ -166,18 +169,21 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
     is_report = not any(f.rule in exclusive for f in findings)
     subtopics: list["SubtopicStatus"] = []
     issuer = None
+    tables = None
     if is_report:
         ctx = Context(options={}, memo=memo, issuer_override=config.issuer)
         opts = rule_options("subtopic-missing", config)
         subtopics = ctx.subtopics(doc, int(opts["covered_score"]), float(opts["classifier_covered"]) or None)
         issuer = ctx.issuer(doc)
+        tables = ctx.tables(doc)
     stats = {
         "lines": len(doc.lines),
         "characters": sum(len(x) for x in doc.lines),
         "paragraphs": sum(1 for b in doc.blocks if b.is_narrative),
         "tables": sum(1 for b in doc.blocks if b.kind.value == "table"),
     }
-    return CheckResult(document=doc, findings=findings, subtopics=subtopics, issuer=issuer, is_report=is_report, stats=stats)
+    return CheckResult(document=doc, findings=findings, subtopics=subtopics, issuer=issuer, is_report=is_report,
+                       stats=stats, tables=tables)
 
 
 def check_source(source: Source, config: Config | None = None) -> CheckResult:

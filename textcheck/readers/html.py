@@ -133,6 +133,9 @@ def _drop_small_furniture(root) -> None:
             tag.decompose()
 
 
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
+
+
 def _choose_container(body):
     text_total, _ = _own_text_len(body)
     if text_total == 0:
@@ -154,6 +157,8 @@ def _choose_container(body):
         children = [c for c in cur.find_all(True, recursive=False) if c.name not in ("br",)]
         nxt = None
         for c in children:
+            if c.name in _TABLE_PARTS:
+                break  # a page that is mostly a table: the table is content, read it as rows
             n, _ = _own_text_len(c)
             if n >= 0.85 * text_total:
                 nxt = c

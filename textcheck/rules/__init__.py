@@ -67,6 +67,12 @@ class Context:
         """The report's issuer placed in the gazetteer (``analysis.issuer``), or None."""
         return self.cached("issuer", lambda: self.issuer_analysis(doc).resolved)
 
+    def tables(self, doc: Document):
+        """The report's statutory tables read into named cells (``analysis.tables.tables_of``)."""
+        from textcheck.analysis.tables import tables_of
+
+        return self.cached(("tables", id(doc)), lambda: tables_of(doc))
+
     def subtopics(self, doc: Document, covered_score: int, classifier_covered: float | None = None) -> list:
         """Coverage of 总体情况's five subtopics (``analysis.subtopics.subtopic_status``)."""
         from textcheck.analysis.subtopics import subtopic_status

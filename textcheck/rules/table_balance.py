@@ -1,155 +1,117 @@
-"""The statistical tables must add up (勾稽关系): the checks the official format states itself."""
+"""table-balance: the 勾稽关系 of the statutory tables, on every layout the table reader reads."""
 
 from __future__ import annotations
 
-import re
+from decimal import Decimal
 
-from textcheck.document import Block, BlockKind, Document
+from textcheck.analysis.tables import Cell, Check, Table, checks, excerpt
+from textcheck.document import Document
+from textcheck.finding import Severity
 from textcheck.rules import Context, Hit, rule
 
-_NUM = re.compile(r"^\d+(?:\.\d+)?$")
-COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+_UNSURE = {"order": "行标签与数字分开排列，按表格行序对应", "position": "空白单元格按表头位置确定",
+           "split": "数字连写，按本行合计关系拆分"}
 
 
-def _table_lines(doc: Document, blocks: list[Block]) -> list[tuple[str, int]]:
-    """(normalised line, line number) of every line of ``blocks``."""
-    return [(doc.norm_lines[n - 1], n) for b in blocks for n in range(b.line, b.end_line + 1)]
+def fmt(x: Decimal | int | None) -> str:
+    if x is None:
+        return "?"
+    d = Decimal(x)
+    return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
 
 
-def _cells(doc: Document, blocks: list[Block]) -> list[tuple[str, int]]:
-    """Every non-empty cell of ``blocks`` in reading order, with its line number.
-
-    Works for tab rows (one row per line) and for tables flattened one cell per line (`17 |`)."""
-    out = []
-    for line, n in _table_lines(doc, blocks):
-        for cell in line.split("\t"):
-            cell = cell.strip().strip("|").strip()
-            if cell:
-                out.append((cell, n))
-    return out
+def cells_evidence(t: Table, cells) -> list[dict]:
+    return [{"row": c.row, "column": c.column, "text": c.text, "line": c.line} for c in cells]
 
 
-def _row_after(cells: list[tuple[str, int]], label: str, width: int = 7) -> tuple[list[float], int] | None:
-    """The ``width`` numbers that follow the first cell containing ``label``, or None if not exactly that."""
-    for i, (cell, line) in enumerate(cells):
-        if label in cell and not _NUM.match(cell):
-            nums = []
-            for c, _ in cells[i + 1 :]:
-                if _NUM.match(c):
-                    nums.append(float(c))
-                else:
-                    break
-            return (nums, line) if len(nums) == width else None
-    return None
+def _sum_text(t: Table, cells: tuple[Cell, ...]) -> str:
+    return " + ".join(fmt(c.value) for c in cells)
 
 
-def _result_rows(cells: list[tuple[str, int]]) -> list[list[float]] | None:
-    """Rows between 三、本年度办理结果 and (七)总计, each exactly 7 numbers, or None if unsure."""
-    start = next((i for i, (c, _) in enumerate(cells) if "本年度办理结果" in c), None)
-    end = next((i for i, (c, _) in enumerate(cells) if "总计" in c and i > (start or 0) and not _NUM.match(c)
-                and re.search(r"[(（]七[)）]|^总计$", c)), None)
-    if start is None or end is None:
-        return None
-    rows, run = [], []
-    for c, _ in cells[start + 1 : end]:
-        if _NUM.match(c):
-            run.append(float(c))
-        elif run:
-            rows.append(run)
-            run = []
-    if run:
-        rows.append(run)
-    if not rows or any(len(r) != 7 for r in rows):
-        return None
-    return rows
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if x == int(x) else f"{x:g}"
+def message(t: Table, c: Check) -> tuple[str, str]:
+    rel = c.relation
+    if rel.axis == "row":
+        row = t.row_label(c.scope)
+        total = c.left[0]
+        parts = "、".join(t.column_label(x.column) for x in c.right)
+        if rel.kind == "le":
+            return (f"“{row}”一行本年度数 {fmt(c.left_sum)} 大于历年累计数 {fmt(c.right_sum)}",
+                    "历年累计数包含本年度数，应不小于本年度数；请核对这一行。")
+        where = f"“{row}”一行" if t.key != "review" else f"“{row}”"
+        return (f"{where}的总计为 {fmt(total.value)}，但{parts}之和为 {fmt(c.right_sum)}（{_sum_text(t, c.right)}）",
+                f"核对{where}各栏，使“{t.column_label(total.column)}”等于{parts}之和。")
+    col = t.column_label(c.scope)
+    if rel.kind == "balance":
+        left = " + ".join(f"{t.row_label(x.row)} {fmt(x.value)}" for x in c.left)
+        right = " + ".join(f"{t.row_label(x.row)} {fmt(x.value)}" for x in c.right)
+        return (f"“{col}”一栏不符合勾稽关系：{left} = {fmt(c.left_sum)}，但{right} = {fmt(c.right_sum)}",
+                "核对申请数量和办理结果，使第一项加第二项之和等于第三项加第四项之和。")
+    total = c.left[0]
+    parts = rel.parts_label or "各项"
+    return (f"“{col}”一栏{parts}之和为 {fmt(c.right_sum)}，与“{t.row_label(total.row)}” {fmt(total.value)} 不一致",
+            f"核对“{col}”一栏{parts}，使其之和等于“{t.row_label(total.row)}”。")
 
 
 @rule(
     "table-balance",
     severity="error",
-    summary="统计表数据不符合勾稽关系（第一项加第二项应等于第三项加第四项，总计应等于各项之和）",
+    summary="统计表数据不符合勾稽关系（第一项加第二项等于第三项加第四项，总计等于各项之和）",
     category="tables",
 )
 def table_balance(doc: Document, ctx: Context):
-    """What：检查“收到和处理政府信息公开申请情况”表：每行的总计等于自然人与五类法人或其他组织之和；
-    每一列“本年新收 + 上年结转 = 本年度办理结果总计 + 结转下年度继续办理”；办理结果各项之和等于（七）总计。
-    以及“行政复议、行政诉讼情况”表中每组的总计等于各项结果之和。表格读不完整（缺格、错位）时不作判断。
+    """What：按年度报告格式规定的勾稽关系核对三张统计表（表格读法见 docs/tables.md：制表符、竖线、
+    一格一行、网页、PDF 分栏、抓取文本中数字连写等各种排版都能读）。“收到和处理政府信息公开申请情况”表：
+    每一行的总计等于自然人与五类法人或其他组织之和；每一栏“本年新收 + 上年结转 = 办理结果总计 +
+    结转下年度继续办理”；（一）至（六）各项办理结果之和等于（七）总计。“行政复议、行政诉讼情况”表：
+    行政复议、未经复议直接起诉、复议后起诉各自的总计等于结果维持、结果纠正、其他结果、尚未审结之和。
+    2019 年以前的统计表：受理申请总数等于各申请方式之和、答复总数等于各类答复之和，本年度数不大于历年累计。
+    每条问题写明是哪几个单元格、各是多少、违反了哪条关系，以及所在行。数字连写的行无论怎样拆分都对不上时，
+    以“警告”报告。
 
-    Why：规定要求“特别注意数据项的勾稽关系，确保无错误”，数据对不上是常见扣分项。
+    不报：读不准的表格和单元格（由 table-unreadable 说明）；有空白或非数字单元格的关系（由 table-blank
+    说明）；用于拆分连写数字的关系（已按它拆分，无法再核对）。行标签与数字分开排列、靠表格行序对应的，
+    或空白位置按表头确定的，降为“警告”。
+
+    Why：规定要求“特别注意数据项的勾稽关系，加强数据审核，确保无错误”，数据对不上是审核首先查的问题。
 
     Example：本年新收 17、上年结转 2，但办理结果总计只填了 18、结转下年度 0 → 报错。
     """
-    tables = [b for b in doc.blocks if b.kind is BlockKind.TABLE and b.section == "requests"]
-    cells = _cells(doc, tables)
-    rows = {
-        "new": _row_after(cells, "本年新收"),
-        "carry_in": _row_after(cells, "上年结转"),
-        "total": None,
-        "carry_out": _row_after(cells, "结转下年度"),
-    }
-    # the (七)总计 row of the results block (the header also says 总计, so look after 办理结果)
-    start = next((i for i, (c, _) in enumerate(cells) if "本年度办理结果" in c), None)
-    if start is not None:
-        rows["total"] = _row_after(cells[start:], "总计")
-    labels = {"new": "本年新收政府信息公开申请数量", "carry_in": "上年结转政府信息公开申请数量",
-              "total": "本年度办理结果（七）总计", "carry_out": "结转下年度继续办理"}
-    for key, found in rows.items():
-        if found is None:
-            continue
-        nums, line = found
-        if abs(sum(nums[:6]) - nums[6]) > 1e-9:
+    for t in ctx.tables(doc).tables:
+        for c in checks(t):
+            if c.holds is not False:
+                continue
+            msg, suggestion = message(t, c)
+            cells = c.left + c.right
+            unsure = sorted({x.inferred for x in cells if x.inferred in _UNSURE})
+            lines = [x.line for x in cells if x.line]
+            anchor = c.left[0].line or (min(lines) if lines else None)
+            hit_sev = None
+            conf = 1.0
+            if c.relation.kind == "le":
+                hit_sev, conf = Severity.WARNING, 0.8
+            if unsure:
+                msg += "（" + "；".join(_UNSURE[u] for u in unsure) + "）"
+                hit_sev, conf = Severity.WARNING, 0.7
             yield Hit(
-                message=f"“{labels[key]}”一行的总计为 {_fmt(nums[6])}，但自然人与各类法人或其他组织之和为 {_fmt(sum(nums[:6]))}",
-                suggestion="核对这一行各栏数据，使“总计”等于前六栏之和。",
-                line=line,
-                end_line=line,
-                section="requests",
-                evidence={"row": [_fmt(x) for x in nums]},
+                message=msg,
+                suggestion=suggestion,
+                line=anchor,
+                end_line=max(lines) if lines else anchor,
+                text=excerpt(doc.norm_lines, [x for x in cells if x.line == anchor]),
+                section=t.key,
+                confidence=conf,
+                severity=hit_sev,
+                evidence={"table": t.key, "relation": c.relation.label, "scope": c.scope,
+                          "left": fmt(c.left_sum), "right": fmt(c.right_sum),
+                          "cells": cells_evidence(t, cells)},
             )
-    if all(rows[k] is not None for k in labels):
-        new, cin, tot, cout = (rows[k][0] for k in ("new", "carry_in", "total", "carry_out"))
-        for col, name in enumerate(COLUMNS):
-            left, right = new[col] + cin[col], tot[col] + cout[col]
-            if abs(left - right) > 1e-9:
-                yield Hit(
-                    message=(f"“{name}”一栏不符合勾稽关系：本年新收 {_fmt(new[col])} + 上年结转 {_fmt(cin[col])} = {_fmt(left)}，"
-                             f"但办理结果总计 {_fmt(tot[col])} + 结转下年度 {_fmt(cout[col])} = {_fmt(right)}"),
-                    suggestion="核对申请数量和办理结果，使第一项加第二项之和等于第三项加第四项之和。",
-                    line=rows["total"][1],
-                    end_line=rows["total"][1],
-                    section="requests",
-                    evidence={"column": name, "left": left, "right": right},
-                )
-        results = _result_rows(cells)
-        if results is not None:
-            sums = [sum(r[c] for r in results) for c in range(7)]
-            for col, name in enumerate(COLUMNS):
-                if abs(sums[col] - tot[col]) > 1e-9:
-                    yield Hit(
-                        message=f"“{name}”一栏办理结果各项之和为 {_fmt(sums[col])}，与（七）总计 {_fmt(tot[col])} 不一致",
-                        suggestion="核对（一）至（六）各项办理结果，使其之和等于（七）总计。",
-                        line=rows["total"][1],
-                        end_line=rows["total"][1],
-                        section="requests",
-                        evidence={"column": name, "sum": sums[col], "total": tot[col]},
-                    )
-    review = [b for b in doc.blocks if b.kind is BlockKind.TABLE and b.section == "review"]
-    for line, n in _table_lines(doc, review):
-        nums_txt = [c.strip().strip("|").strip() for c in line.split("\t")]
-        if len(nums_txt) == 15 and all(_NUM.match(c) for c in nums_txt):
-            nums = [float(c) for c in nums_txt]
-            for g, name in enumerate(("行政复议", "未经复议直接起诉", "复议后起诉")):
-                part = nums[g * 5 : g * 5 + 5]
-                if abs(sum(part[:4]) - part[4]) > 1e-9:
-                    yield Hit(
-                        message=f"“{name}”的总计为 {_fmt(part[4])}，但各项结果之和为 {_fmt(sum(part[:4]))}",
-                        suggestion="核对结果维持、结果纠正、其他结果、尚未审结四栏，使总计等于其和。",
-                        line=n,
-                        end_line=n,
-                        section="review",
-                        evidence={"group": name, "row": [_fmt(x) for x in part]},
-                    )
+        for p in t.problems:
+            if p.kind != "unbalanced_digits":
+                continue
+            yield Hit(
+                message=f"“{t.row_label(p.row)}”一行{p.reason}",
+                suggestion="核对这一行各栏的数字，使总计等于各栏之和。",
+                line=p.line, end_line=p.line,
+                section=t.key, confidence=0.6, severity=Severity.WARNING,
+                evidence={"table": t.key, "row": p.row, "reason": p.reason},
+            )
