@@ -1,13 +1,16 @@
-"""Lines -> blocks: tables, headings (with their level) and paragraphs re-joined across broken lines."""
+"""Segments -> blocks: tables, headings (with their level) and paragraphs re-joined across broken lines.
+
+Blocks are built from the segments of ``parse.normalize`` (usually one per input line; a body flattened
+onto one line gives several); a raw block's indices are segment indices."""
 
 from __future__ import annotations
 
 import re
 
 from textcheck.document import BlockKind
-from textcheck.parse.sections import MAX_HEADING_CHARS, section_key
+from textcheck.parse.sections import MAX_HEADING_CHARS, section_key, strong_part_name
 
-# (kind, first line index, last line index, heading level, heading body), 0-based indices
+# (kind, first segment index, last segment index, heading level, heading body), 0-based indices
 RawBlock = tuple[BlockKind, int, int, int, str]
 
 _CN_NUM = "一二三四五六七八九十"
@@ -62,7 +65,7 @@ def heading_level(norm: str) -> tuple[int, str]:
     if m:
         body = m.group(2).strip()
         if "。" not in body and len(body) <= 20:
-            return 3, body
+            return (1 if strong_part_name(body) else 3), body  # "1、 总体情况": a part numbered 1、
     if section_key(norm) and len(norm) <= 24 and not _TERMINAL.search(norm.rstrip("。")):
         return 1, norm  # an un-numbered section heading: "总体情况"
     return 0, ""
@@ -81,8 +84,12 @@ def is_title(norm: str) -> bool:
     return "年度报告" in norm and len(norm) <= 60 and not _TERMINAL.search(norm)
 
 
-def build_blocks(lines: list[str], norm: list[str]) -> list[RawBlock]:
-    """Group lines into (kind, first_idx, last_idx, heading_level, heading_body), 0-based indices."""
+def build_blocks(segments: list[str], raws: list[str]) -> list[RawBlock]:
+    """Group segments into (kind, first_idx, last_idx, heading_level, heading_body), 0-based indices.
+
+    ``segments`` are the normalised texts, ``raws`` the raw line of each segment that is a whole line
+    ('' for a piece of a line)."""
+    norm, lines = segments, raws
     n = len(norm)
     out: list[RawBlock] = []
     i = 0
