@@ -136,6 +136,9 @@ def _anchor(target: Any) -> tuple[Document | None, str]:
     return doc, (doc.path if doc is not None else target.path)
 
 
+_EXCLUSIVE = ("exclusive rule fired",)  # memo key: which exclusive rule's claim silenced the others
+
+
 def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: dict | None = None) -> list[Finding]:
     """Findings of every enabled rule of ``scope`` on ``target``, sorted.
 
@@ -149,8 +152,9 @@ def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: di
             continue
         ctx = Context(options=config.rule_options(spec.id, spec.options), memo=memo, issuer_override=config.issuer)
         hits = list(spec.func(target, ctx))
-        if spec.exclusive and hits:
+        if spec.exclusive and any(h.severity is None for h in hits):  # the claim, not a notice
             findings = [make_finding(spec, h, config, path=path, doc=doc) for h in hits]
+            memo[_EXCLUSIVE] = spec.id
             break
         findings.extend(make_finding(spec, h, config, path=path, doc=doc) for h in hits)
     findings.sort(key=lambda f: f.sort_key)
@@ -165,8 +169,7 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
     config = config or Config()
     memo: dict[Any, Any] = {}
     findings = run_rules("report", doc, config, memo=memo)
-    exclusive = {spec.id for spec in all_rules() if spec.exclusive}
-    is_report = not any(f.rule in exclusive for f in findings)
+    is_report = _EXCLUSIVE not in memo
     subtopics: list["SubtopicStatus"] = []
     issuer = None
     tables = None

@@ -71,17 +71,56 @@ def heading_level(norm: str) -> tuple[int, str]:
     return 0, ""
 
 
+_INLINE_FORMS = (
+    _L2,  # （一）主动公开方面。…
+    re.compile(r"^\d{1,2}\s*[.、．]\s*(?=\D)"),  # 1.主动公开。… / 1、 主动公开。…
+    re.compile(rf"^第[{_CN_NUM}]{{1,3}}\s*[，,、]"),  # 第一，主动公开方面。…
+    re.compile(rf"^[{_CN_NUM}]{{1,2}}是"),  # 二是全面主动公开政府信息。…
+)
+# a subtopic named right after its numeral, its text following without punctuation ("（一）主动公开 全年…"
+# whose space normalisation removed)
+SUBTOPIC_HEAD = re.compile(r"^(?:主动公开|依申请公开|政府信息管理|政府信息公开平台建设|政府信息公开平台|平台建设|监督保障)(?:方面|情况|工作)?")
+_FANGMIAN = re.compile(r"^[^。，,；;：:]{2,16}方面(?=[。:：，,；;])")  # 主动公开方面。…
+
+
 def inline_heading(text: str) -> str:
-    """'(一)主动公开方面' of '(一)主动公开方面。一是...' (a paragraph that opens with its heading)."""
-    m = _L2.match(text)
-    if not m:
-        return ""
-    head = re.split(r"[。:：]", text, maxsplit=1)[0]
-    return head if len(head) <= 60 else head[:60]
+    """The heading a paragraph opens with: '(一)主动公开方面' of '(一)主动公开方面。一是...', and the other
+    real forms: '1.主动公开。…', '第一，主动公开方面。…', '主动公开方面。…', '二是全面主动公开政府信息。…'."""
+    m = _FANGMIAN.match(text)
+    if m:
+        return m.group(0)
+    for i, form in enumerate(_INLINE_FORMS):
+        if not form.match(text):
+            continue
+        stops = r"[。:：]" if i == 0 else r"[。:：；;，,]" if i == 3 else r"[。:：；;]"
+        rest = text[form.match(text).end():] if i == 2 else text
+        head = re.split(stops, rest, maxsplit=1)[0]
+        if i == 2:
+            head = text[: form.match(text).end()] + head
+        if i == 0:
+            if len(head) > 30:
+                num = _L2.match(text)
+                named = SUBTOPIC_HEAD.match(text[num.start(2):]) if num else None
+                if named:
+                    return text[: num.start(2) + named.end()]
+            return head if len(head) <= 60 else head[:60]
+        return head if len(head) <= 30 else ""
+    return ""
 
 
 def is_title(norm: str) -> bool:
     return "年度报告" in norm and len(norm) <= 60 and not _TERMINAL.search(norm)
+
+
+_DOC_TITLE_END = re.compile(
+    r"(?:报告|通知|通报|意见|方案|要点|安排|总结|指南|办法|规定|细则|决定|批复|纪要|公告|计划|讲话|解读|分工表|任务表)$"
+)
+
+
+def is_title_like(norm: str) -> bool:
+    """A line that reads as a document's title (…年度报告, 关于……的通知, ……工作方案): never re-joined with
+    the paragraph after it."""
+    return is_title(norm) or (len(norm) <= 70 and bool(_DOC_TITLE_END.search(norm)) and not re.search(r"[，,。；;：:]", norm))
 
 
 def build_blocks(segments: list[str], raws: list[str]) -> list[RawBlock]:
@@ -122,7 +161,7 @@ def build_blocks(segments: list[str], raws: list[str]) -> list[RawBlock]:
         j = i
         while True:
             cur = norm[j]
-            if _TERMINAL.search(cur) or len(cur) < 20 or is_title(cur):
+            if _TERMINAL.search(cur) or len(cur) < 20 or is_title_like(cur):
                 break
             k = j + 1
             while k < n and not norm[k].strip():
@@ -130,7 +169,7 @@ def build_blocks(segments: list[str], raws: list[str]) -> list[RawBlock]:
             if k >= n:
                 break
             nxt = norm[k]
-            if is_table_line(nxt, lines[k]) or heading_level(nxt)[0] or _L2.match(nxt) or is_title(nxt):
+            if is_table_line(nxt, lines[k]) or heading_level(nxt)[0] or _L2.match(nxt) or is_title_like(nxt):
                 break
             j = k
         out.append((BlockKind.PARAGRAPH, i, j, 0, ""))

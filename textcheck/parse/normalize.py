@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from textcheck.parse.blocks import SUBTOPIC_HEAD
 from textcheck.resources import corpus_path, corpus_toml
 from textcheck.text import normalize_line
 
@@ -128,8 +130,8 @@ def _meta_pairs(s: str) -> list[tuple[str, str]] | None:
         if len(value) > 80:
             return None
         pairs.append((re.sub(r"\s+", "", m.group("key")), value))
-    if not any(v for _k, v in pairs) and len(pairs) < 2:
-        return None
+    if not any(v for _k, v in pairs) and len(pairs) < 2 and not re.search(r"[:：]\s*$", t):
+        return None  # a bare word (时间, 来源) is not a field; "文号：" with nothing after it is
     return pairs
 
 
@@ -149,14 +151,15 @@ def _strip_pipes(s: str) -> str:
     return s
 
 
-def _clean_line(s: str) -> tuple[str, list[tuple[str, str]], bool]:
-    """(text, metadata pairs, is chrome/metadata) of one normalised line."""
+def _clean_line(s: str, raw: str = "") -> tuple[str, list[tuple[str, str]], bool]:
+    """(text, metadata pairs, is chrome/metadata) of one normalised line (``raw``: the input line, whose
+    spaces separate the fields of a metadata line: 标   题 县政府办…)."""
     if not s:
         return s, [], False
     s = _strip_pipes(s)
     if not s:
         return "", [], True
-    probe = s.replace("\t", " ")
+    probe = (unicodedata.normalize("NFKC", raw).replace("\u3000", " ") if raw else s).replace("\t", " ")
     if "|" in probe:
         probe = " ".join(c.strip() for c in probe.split("|") if c.strip())
     pairs = _meta_pairs(probe)
@@ -223,7 +226,7 @@ def _sub_headings(s: str) -> list[int]:
         if s[a - 1] not in "。；;！!？? ：:":
             continue
         head = re.split(r"[。；;：:]", s[m.end() :], maxsplit=1)[0]
-        if 0 < len(head) <= 40:
+        if 0 < len(head) <= 40 or SUBTOPIC_HEAD.match(s[m.end() :]):
             out.append(a)
     return out
 
@@ -250,8 +253,9 @@ def _segments_of(line: int, s: str) -> list[Segment]:
     m = _TITLE_FUSED.match(s)
     if m:
         cuts.add(m.end("title"))
-    if flattened:
-        for a in _sub_headings(s):
+    subs = _sub_headings(s)
+    if flattened or len(subs) >= 2:  # a flattened body, or a paragraph running （一）…（二）… together
+        for a in subs:
             cuts.add(a)
     if not cuts:
         return [Segment(line, 0, s, True)]
@@ -301,7 +305,7 @@ def normalize_document(lines: list[str]) -> Normalized:
     chrome: list[int] = []
     cleaned: list[str] = []
     for i, s in enumerate(norm):
-        text, pairs, is_chrome = _clean_line(s)
+        text, pairs, is_chrome = _clean_line(s, lines[i])
         if is_chrome:
             chrome.append(i + 1)
         meta.extend((k, v, i + 1) for k, v in pairs)

@@ -104,8 +104,9 @@ def strong_part_name(heading_body: str) -> bool:
 
 
 def is_table_label(heading_body: str) -> bool:
-    """A row label of table 三 numbered like a part (一、本年新收政府信息公开申请数量)."""
-    return _clean(heading_body) in _names()[2]
+    """A row label of table 三 numbered like a part (一、本年新收政府信息公开申请数量, its cells may follow)."""
+    t = _clean(heading_body)
+    return any(t.startswith(label) for label in _names()[2])
 
 
 _NUMERAL = re.compile(rf"^\s*(?:第([{_CN_NUM}]{{1,3}})部分|([{_CN_NUM}]{{1,3}})|(\d{{1,2}}))")
