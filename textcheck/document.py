@@ -47,6 +47,7 @@ class Block:
     section: str | None = None  # canonical section key, e.g. "overview"
     heading_level: int = 0  # 1: 一、 2: （一） 3: 1. ; 0 for non-headings
     inline_heading: str = ""  # "(一)主动公开方面" when a paragraph opens with its own heading
+    inline_level: int = 0  # the level of that heading: 2 for （一）/第一，/…方面, 3 for 1. / 1、
     subheading: str = ""  # nearest enclosing level-2 heading text (for subtopic evidence)
     rows: tuple[tuple[str, ...], ...] = ()  # table cells, for TABLE blocks
 

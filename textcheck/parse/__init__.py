@@ -10,7 +10,7 @@ they run; ``identity`` reads the issuer and the year.
 from __future__ import annotations
 
 from textcheck.document import Block, BlockKind, Document, Source
-from textcheck.parse.blocks import build_blocks, inline_heading, join_lines, table_rows
+from textcheck.parse.blocks import build_blocks, inline_heading, inline_level, join_lines, table_rows
 from textcheck.parse.identity import extract_identity
 from textcheck.parse.normalize import normalize_document
 from textcheck.parse.sections import SECTION_INDEX, SECTION_TITLE, SECTIONS, find_sections, section_key
@@ -30,7 +30,7 @@ def parse(source: Source) -> Document:
     segs = nd.segments
     seg_text = [sg.text for sg in segs]
     seg_raw = [lines[sg.line] if sg.whole else "" for sg in segs]
-    raw_blocks = build_blocks(seg_text, seg_raw)
+    raw_blocks = build_blocks(seg_text, seg_raw, [not sg.whole for sg in segs])
 
     texts: list[str] = []
     for kind, a, b, _lvl, _body in raw_blocks:
@@ -71,6 +71,7 @@ def parse(source: Source) -> Document:
                 section=sec,
                 heading_level=lvl if kind is BlockKind.HEADING else 0,
                 inline_heading=inline,
+                inline_level=inline_level(t) if inline else 0,
                 subheading=sub if kind is not BlockKind.HEADING or lvl >= 2 else "",
                 rows=table_rows(seg_text[a : b + 1]) if kind is BlockKind.TABLE else (),
             )

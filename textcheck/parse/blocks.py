@@ -75,7 +75,6 @@ _INLINE_FORMS = (
     _L2,  # （一）主动公开方面。…
     re.compile(r"^\d{1,2}\s*[.、．]\s*(?=\D)"),  # 1.主动公开。… / 1、 主动公开。…
     re.compile(rf"^第[{_CN_NUM}]{{1,3}}\s*[，,、]"),  # 第一，主动公开方面。…
-    re.compile(rf"^[{_CN_NUM}]{{1,2}}是"),  # 二是全面主动公开政府信息。…
 )
 # a subtopic named right after its numeral, its text following without punctuation ("（一）主动公开 全年…"
 # whose space normalisation removed)
@@ -83,16 +82,24 @@ SUBTOPIC_HEAD = re.compile(r"^(?:主动公开|依申请公开|政府信息管理
 _FANGMIAN = re.compile(r"^[^。，,；;：:]{2,16}方面(?=[。:：，,；;])")  # 主动公开方面。…
 
 
+def inline_level(text: str) -> int:
+    """Level of the heading a paragraph opens with (see ``inline_heading``): 2, 3 for 1. / 1、, or 0."""
+    if not inline_heading(text):
+        return 0
+    return 3 if _INLINE_FORMS[1].match(text) and not _FANGMIAN.match(text) else 2
+
+
 def inline_heading(text: str) -> str:
     """The heading a paragraph opens with: '(一)主动公开方面' of '(一)主动公开方面。一是...', and the other
-    real forms: '1.主动公开。…', '第一，主动公开方面。…', '主动公开方面。…', '二是全面主动公开政府信息。…'."""
+    real forms: '1.主动公开。…', '第一，主动公开方面。…', '主动公开方面。…'. (一是…/二是… open items of a
+    paragraph, not headings.)"""
     m = _FANGMIAN.match(text)
     if m:
         return m.group(0)
     for i, form in enumerate(_INLINE_FORMS):
         if not form.match(text):
             continue
-        stops = r"[。:：]" if i == 0 else r"[。:：；;，,]" if i == 3 else r"[。:：；;]"
+        stops = r"[。:：]" if i == 0 else r"[。:：；;]"
         rest = text[form.match(text).end():] if i == 2 else text
         head = re.split(stops, rest, maxsplit=1)[0]
         if i == 2:
@@ -123,12 +130,19 @@ def is_title_like(norm: str) -> bool:
     return is_title(norm) or (len(norm) <= 70 and bool(_DOC_TITLE_END.search(norm)) and not re.search(r"[，,。；;：:]", norm))
 
 
-def build_blocks(segments: list[str], raws: list[str]) -> list[RawBlock]:
+def _piece_is_paragraph(norm: str) -> bool:
+    """A piece split off a longer line ("（三）政府信息管理：落实三级审核。") that carries text after its
+    heading is a paragraph opening with its heading, not a heading line."""
+    return bool(_L2.match(norm)) and (norm.endswith("。") or bool(re.search(r"[:：]\S", norm)))
+
+
+def build_blocks(segments: list[str], raws: list[str], pieces: list[bool] | None = None) -> list[RawBlock]:
     """Group segments into (kind, first_idx, last_idx, heading_level, heading_body), 0-based indices.
 
     ``segments`` are the normalised texts, ``raws`` the raw line of each segment that is a whole line
-    ('' for a piece of a line)."""
+    ('' for a piece of a line), ``pieces`` whether each segment is a piece of a longer line."""
     norm, lines = segments, raws
+    pieces = pieces or [False] * len(norm)
     n = len(norm)
     out: list[RawBlock] = []
     i = 0
@@ -153,7 +167,7 @@ def build_blocks(segments: list[str], raws: list[str]) -> list[RawBlock]:
             i = j + 1
             continue
         level, body = heading_level(s)
-        if level:
+        if level and not (pieces[i] and level >= 2 and _piece_is_paragraph(s)):
             out.append((BlockKind.HEADING, i, i, level, body))
             i += 1
             continue
