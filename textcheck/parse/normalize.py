@@ -185,7 +185,7 @@ def _clean_line(s: str, raw: str = "") -> tuple[str, list[tuple[str, str]], bool
 
 _BAD_BEFORE = set("、，,；;：:（(《“‘")
 _BAD_AFTER = set("、，,；;）)》”’等")
-_TITLE_FUSED = re.compile(r"^(?P<title>.{4,70}?年度报告)\s+(?=本年度报告|本报告|本年报|根据|按照|依据|为贯彻|为深入|现将|现公布|特向社会)")
+_TITLE_FUSED = re.compile(r"^(?P<title>[^。，,；;《]{4,70}?年度报告)\s*(?=本年度报告|本报告|本年报|根据|按照|依据|为贯彻|为深入|现将|现公布|特向社会)")
 _L2_INLINE = re.compile(rf"[(（][{_CN_NUM}]{{1,2}}[)）]")
 LONG_LINE = 300  # a line this long holding part headings is a flattened body
 
