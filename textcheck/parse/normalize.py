@@ -103,6 +103,7 @@ def _inline_heading_rx() -> re.Pattern[str]:
 
 # --------------------------------------------------------------------------------------------- lines
 
+META_MAX = 240  # longer lines are report text, not a metadata or chrome line
 _SEP = re.compile(r"[\s|【】\[\]:：·•]+")
 _DATEISH = re.compile(r"^[\d\-/.:年月日]+$")
 
@@ -119,7 +120,7 @@ def _meta_pairs(s: str) -> list[tuple[str, str]] | None:
     """The ``key: value`` pairs a metadata line is made of, or None when it is not such a line."""
     _w, _p, meta, _pre = _chrome()
     t = s.strip(" |-•·\t")
-    if not t or len(t) > 240:
+    if not t or len(t) > META_MAX:
         return None
     matches = list(meta.finditer(t))
     if not matches or matches[0].start() != 0:
@@ -159,6 +160,8 @@ def _clean_line(s: str, raw: str = "") -> tuple[str, list[tuple[str, str]], bool
     s = _strip_pipes(s)
     if not s:
         return "", [], True
+    if len(s) > META_MAX:  # a paragraph: only chrome fused to its start can be there
+        return _strip_prefix(s)
     probe = (unicodedata.normalize("NFKC", raw).replace("\u3000", " ") if raw else s).replace("\t", " ")
     if "|" in probe:
         probe = " ".join(c.strip() for c in probe.split("|") if c.strip())
@@ -167,6 +170,10 @@ def _clean_line(s: str, raw: str = "") -> tuple[str, list[tuple[str, str]], bool
         return "", pairs, True
     if _is_chrome(probe):
         return "", [], True
+    return _strip_prefix(s)
+
+
+def _strip_prefix(s: str) -> tuple[str, list[tuple[str, str]], bool]:
     _w, _p, _m, prefixes = _chrome()
     meta: list[tuple[str, str]] = []
     for rx in prefixes:
@@ -274,15 +281,18 @@ def _segments_of(line: int, s: str) -> list[Segment]:
 # --------------------------------------------------------------------------------------------- document
 
 
+@functools.lru_cache(maxsize=1)
+def _traditional_rx() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(traditional_chars())) + "]")
+
+
 def _convert_traditional(norm: list[str]) -> bool:
-    trad = traditional_chars()
-    count = cjk = 0
-    for s in norm:
-        for ch in s:
-            if ch in trad:
-                count += 1
-        cjk += len(_CJK_RE.findall(s))
-    if count < TRADITIONAL_MIN or count < TRADITIONAL_SHARE * max(cjk, 1):
+    text = "\n".join(norm)
+    rx = _traditional_rx()
+    if not rx.search(text):
+        return False
+    count = len(rx.findall(text))
+    if count < TRADITIONAL_MIN or count < TRADITIONAL_SHARE * max(len(_CJK_RE.findall(text)), 1):
         return False
     cc = _t2s()
     for i, s in enumerate(norm):

@@ -72,7 +72,7 @@ def duplicate_paragraph(doc: Document, ctx: Context):
     """
     min_chars = int(ctx.options["min_chars"])
     near = float(ctx.options["near_threshold"])
-    paras: list[Block] = [b for b in doc.narrative() if len(comparable(b.text)) >= min_chars and _counts(b)]
+    paras: list[Block] = [b for b in doc.narrative() if len(comparable(b.text)) >= min_chars]
     keys = [comparable(b.text) for b in paras]
     first_copy: dict[int, tuple[int, float]] = {}  # later index -> (earlier index, similarity)
     seen: dict[str, int] = {}
@@ -91,6 +91,8 @@ def duplicate_paragraph(doc: Document, ctx: Context):
     for j in sorted(first_copy):
         i, score = first_copy[j]
         a, b = paras[i], paras[j]
+        if not (_counts(a) and _counts(b)):
+            continue
         exact = score >= 100.0
         yield Hit(
             message=(
