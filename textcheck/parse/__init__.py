@@ -78,7 +78,7 @@ def parse(source: Source) -> Document:
         )
 
     line_blocks = [(k, segs[a].line, segs[b].line, lvl, body) for k, a, b, lvl, body in raw_blocks]
-    identity = extract_identity(norm, line_blocks, texts)
+    identity = extract_identity(list(nd.unblanked), line_blocks, texts)
     return Document(
         source=source,
         lines=tuple(lines),

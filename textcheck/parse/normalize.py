@@ -53,6 +53,7 @@ class Segment:
 class Normalized:
     norm: tuple[str, ...]  # one per input line; chrome and metadata lines blank
     segments: tuple[Segment, ...]
+    unblanked: tuple[str, ...] = ()  # the same before chrome and metadata were blanked (identity reads the page's labels)
     meta: tuple[tuple[str, str, int], ...] = ()  # (key, value, 1-based line) of metadata blocks
     chrome: tuple[int, ...] = ()  # 1-based lines that are page chrome or metadata
     notes: tuple[str, ...] = ()  # what was done, in Chinese (shown in verbose output)
@@ -311,6 +312,7 @@ def normalize_document(lines: list[str]) -> Normalized:
         norm = [_PINYIN.sub("", s) for s in norm]
         notes.append("已去除镜像网站插入的拼音注音")
     norm = [_QMARKS.sub("", s) if "???" in s else s for s in norm]
+    unblanked = tuple(norm)
     meta: list[tuple[str, str, int]] = []
     chrome: list[int] = []
     cleaned: list[str] = []
@@ -333,6 +335,7 @@ def normalize_document(lines: list[str]) -> Normalized:
         notes.append("正文挤在一行里，已按“一、总体情况”等标题重新分段（行号仍为原文行号）")
     return Normalized(
         norm=tuple(cleaned),
+        unblanked=unblanked,
         segments=tuple(segments),
         meta=tuple(meta),
         chrome=tuple(chrome),
