@@ -21,6 +21,7 @@ _END = re.compile(r"[。！？!?；;…\"”’」』)）】》]$")
 _DATE = re.compile(r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?$")
 _DATE_END = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")  # a signature fused with its date
 _ORG = re.compile(r"(?:人民政府|政府|办公室|办公厅|局|委员会|委|办事处|管委会|管理委员会|街道|镇|乡|中心|小组|领导小组)$")
+_NOTHING_END = re.compile(r"(?:无|没有)[^，,。；;]{0,12}$")  # 本年度无 / 无其他需要报告的事项: a complete statement
 _TABLE_PARTS = frozenset({"active", "requests", "review", "fees", "stats"})
 _NOT_A_CUT = re.compile(r"^(?:附件|附表|注[:：]|备注|无|此件|（此件|\(此件)")
 
@@ -63,8 +64,9 @@ def find_cut(doc: Document, required: tuple[str, ...], min_missing_parts: int = 
     table_residue = tail[-1:].isdigit() and (
         last.section in _TABLE_PARTS or sum(ch.isdigit() for ch in tail[-20:]) >= 6
     )
-    if last.kind is BlockKind.PARAGRAPH and len(tail) >= 10 and not _END.search(tail) and not table_residue:
-        if not (_DATE.match(tail) or _DATE_END.search(tail) or (_ORG.search(tail) and len(tail) <= 30) or _NOT_A_CUT.match(tail)):
+    if last.kind is BlockKind.PARAGRAPH and len(tail) >= 4 and not _END.search(tail) and not table_residue:
+        if not (_DATE.match(tail) or _DATE_END.search(tail) or (_ORG.search(tail) and len(tail) <= 30)
+                or _NOT_A_CUT.match(tail) or _NOTHING_END.search(tail)):
             return Cut(line=last.end_line, kind="mid-sentence", text=tail[-20:], last_part=last.section)
     if last.kind is BlockKind.TABLE and _table_cut(doc, last):
         return Cut(line=last.end_line, kind="mid-table", text=tail[-20:], last_part=last.section)
