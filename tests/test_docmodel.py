@@ -347,3 +347,12 @@ def test_corpus_readme_names_the_new_data_files():
     readme = (Path(__file__).resolve().parent.parent / "corpora" / "README.md").read_text(encoding="utf-8")
     for name in ("sections.toml", "page_chrome.toml", "traditional_chars.txt", "report_signals.toml"):
         assert name in readme
+
+
+def test_json_says_what_normalisation_did():
+    d = _real("r04_county_crawler_oneline.txt").to_dict()
+    assert d["schema"] == "1.2"
+    norm = d["normalisation"]
+    assert any("一行" in n for n in norm["notes"])
+    assert {"key": "发布机构", "value": "将乐县人民政府办公室", "line": 4} in norm["meta"]
+    assert check_text(good_report()).to_dict()["normalisation"] == {"notes": [], "chrome_lines": [], "meta": []}

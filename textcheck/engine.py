@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from textcheck.analysis.subtopics import SubtopicStatus
     from textcheck.analysis.tables import Tables
 
-SCHEMA_VERSION = "1.1"  # 1.1: "tables" (the statutory tables read into named cells)
+SCHEMA_VERSION = "1.2"  # 1.1: "tables" (the statutory tables read into named cells); 1.2: "normalisation"
 
 
 @dataclass
@@ -70,6 +70,11 @@ class CheckResult:
             ],
             "subtopics": [s.to_dict() for s in self.subtopics],
             "stats": self.stats,
+            "normalisation": {
+                "notes": list(doc.notes),
+                "chrome_lines": list(doc.chrome_lines),
+                "meta": [{"key": k, "value": v, "line": n} for k, v, n in doc.meta],
+            },
             "tables": self.tables.to_dict() if self.tables is not None else None,
             "findings": [f.to_dict() for f in self.findings],
             "summary": count_by_severity(self.findings),
