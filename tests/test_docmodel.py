@@ -356,3 +356,12 @@ def test_json_says_what_normalisation_did():
     assert any("一行" in n for n in norm["notes"])
     assert {"key": "发布机构", "value": "将乐县人民政府办公室", "line": 4} in norm["meta"]
     assert check_text(good_report()).to_dict()["normalisation"] == {"notes": [], "chrome_lines": [], "meta": []}
+
+
+def test_a_preamble_listing_the_parts_is_not_split_into_parts():
+    listing = ("本报告包括：一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
+               "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项。")
+    text = good_report().replace("\n\n一、总体情况", listing + "\n\n一、总体情况", 1)
+    got = [(s.key, s.line) for s in parse_text(text).sections]
+    assert got == [(s.key, s.line) for s in parse_text(good_report()).sections]  # the preamble (line 3) holds no part
+    assert findings_of(check_text(text), "section-duplicate") == []

@@ -221,7 +221,11 @@ def _part_headings(s: str) -> list[tuple[int, int, int]]:
             if cands[j][2] < c[2] and len(best[j]) + 1 > len(chain):
                 chain = best[j] + [c]
         best.append(chain)
-    return max(best, key=len)
+    chain = max(best, key=len)
+    gaps = [b[0] - a[1] for a, b in zip(chain, chain[1:])]
+    if gaps and sum(gaps) / len(gaps) < 8:
+        return []  # the part names listed one after another (本报告包括：一、总体情况 二、…), not the parts
+    return chain
 
 
 def _sub_headings(s: str) -> list[int]:
