@@ -47,6 +47,7 @@ class Block:
     section: str | None = None  # canonical section key, e.g. "overview"
     heading_level: int = 0  # 1: 一、 2: （一） 3: 1. ; 0 for non-headings
     inline_heading: str = ""  # "(一)主动公开方面" when a paragraph opens with its own heading
+    inline_level: int = 0  # the level of that heading: 2 for （一）/第一，/…方面, 3 for 1. / 1、
     subheading: str = ""  # nearest enclosing level-2 heading text (for subtopic evidence)
     rows: tuple[tuple[str, ...], ...] = ()  # table cells, for TABLE blocks
 
@@ -63,6 +64,19 @@ class Section:
     line: int  # heading line
     end_line: int  # last line of the section body
     index: int  # 1..6 canonical order
+    implied: bool = False  # no heading: 总体情况 implied by its sub-headings （一）主动公开… before 二
+
+
+@dataclass(frozen=True)
+class PartHeading:
+    """A top-level heading of the report's numbering (``三、收到和处理…``, ``1、 总体情况``, ``第一部分``)."""
+
+    line: int
+    text: str  # normalised, as written
+    numeral: int | None  # 3 for 三、 / 3、 / 第三部分; None when un-numbered
+    key: str | None  # the part it names (the six keys, or fees / stats of the 2008 format), None for others
+    role: str  # "part": starts a part; "overview-item": an item of 总体情况 numbered like a part; "other"
+    block: int = -1  # index of its block in Document.blocks
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,10 @@ class Document:
     sections: tuple[Section, ...]
     identity: Identity
     section_headings: tuple[tuple[str, int, str], ...] = ()  # every (key, line, text) seen, duplicates included
+    outline: tuple[PartHeading, ...] = ()  # every top-level heading in document order
+    meta: tuple[tuple[str, str, int], ...] = ()  # page/crawler metadata: (key, value, line), e.g. ("发布机构", …, 4)
+    chrome_lines: tuple[int, ...] = ()  # lines that are page chrome or metadata, not report text
+    notes: tuple[str, ...] = ()  # what normalisation did (traditional characters converted, body split…)
 
     @property
     def path(self) -> str:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from textcheck.analysis.subtopics import SubtopicStatus
     from textcheck.analysis.tables import Tables
 
-SCHEMA_VERSION = "1.1"  # 1.1: "tables" (the statutory tables read into named cells)
+SCHEMA_VERSION = "1.2"  # 1.1: "tables" (the statutory tables read into named cells); 1.2: "normalisation"
 
 
 @dataclass
@@ -70,6 +70,11 @@ class CheckResult:
             ],
             "subtopics": [s.to_dict() for s in self.subtopics],
             "stats": self.stats,
+            "normalisation": {
+                "notes": list(doc.notes),
+                "chrome_lines": list(doc.chrome_lines),
+                "meta": [{"key": k, "value": v, "line": n} for k, v, n in doc.meta],
+            },
             "tables": self.tables.to_dict() if self.tables is not None else None,
             "findings": [f.to_dict() for f in self.findings],
             "summary": count_by_severity(self.findings),
@@ -136,6 +141,9 @@ def _anchor(target: Any) -> tuple[Document | None, str]:
     return doc, (doc.path if doc is not None else target.path)
 
 
+_EXCLUSIVE = ("exclusive rule fired",)  # memo key: which exclusive rule's claim silenced the others
+
+
 def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: dict | None = None) -> list[Finding]:
     """Findings of every enabled rule of ``scope`` on ``target``, sorted.
 
@@ -149,8 +157,9 @@ def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: di
             continue
         ctx = Context(options=config.rule_options(spec.id, spec.options), memo=memo, issuer_override=config.issuer)
         hits = list(spec.func(target, ctx))
-        if spec.exclusive and hits:
+        if spec.exclusive and any(h.severity is None for h in hits):  # the claim, not a notice
             findings = [make_finding(spec, h, config, path=path, doc=doc) for h in hits]
+            memo[_EXCLUSIVE] = spec.id
             break
         findings.extend(make_finding(spec, h, config, path=path, doc=doc) for h in hits)
     findings.sort(key=lambda f: f.sort_key)
@@ -165,8 +174,7 @@ def check_document(doc: Document, config: Config | None = None) -> CheckResult:
     config = config or Config()
     memo: dict[Any, Any] = {}
     findings = run_rules("report", doc, config, memo=memo)
-    exclusive = {spec.id for spec in all_rules() if spec.exclusive}
-    is_report = not any(f.rule in exclusive for f in findings)
+    is_report = _EXCLUSIVE not in memo
     subtopics: list["SubtopicStatus"] = []
     issuer = None
     tables = None

@@ -35,6 +35,8 @@ class Hit:
     confidence: float = 1.0
     evidence: dict[str, Any] = field(default_factory=dict)
     severity: Severity | None = None  # overrides the rule's default for this hit (e.g. near vs exact)
+    # An exclusive rule's hit with its own severity set is a notice, not the claim: it does not silence
+    # the other rules (not-a-report's "unsure, checked as a report" info).
 
 
 @dataclass
@@ -72,6 +74,19 @@ class Context:
         from textcheck.analysis.tables import tables_of
 
         return self.cached(("tables", id(doc)), lambda: tables_of(doc))
+
+    def report_kind(self, doc: Document):
+        """Is it a report at all (``analysis.report_kind.report_kind``)."""
+        from textcheck.analysis.report_kind import report_kind
+
+        return self.cached(("report_kind", id(doc)), lambda: report_kind(doc))
+
+    def cut(self, doc: Document):
+        """Where the text stops short of the report (``analysis.truncation.find_cut``), or None."""
+        from textcheck.analysis.report_format import required_sections
+        from textcheck.analysis.truncation import find_cut
+
+        return self.cached(("cut", id(doc)), lambda: find_cut(doc, required_sections(doc)))
 
     def subtopics(self, doc: Document, covered_score: int, classifier_covered: float | None = None) -> list:
         """Coverage of 总体情况's five subtopics (``analysis.subtopics.subtopic_status``)."""

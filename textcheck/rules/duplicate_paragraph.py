@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from textcheck.document import Block, Document, shorten
 from textcheck.finding import Related, Severity
 from textcheck.resources import cut
 from textcheck.rules import Context, Hit, rule
-from textcheck.text import comparable
+from textcheck.text import comparable, template_share
+
+_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^。]{0,20}(?:年度报告|工作报告|年报)")
+TEMPLATE_SHARE = 0.8  # a paragraph this much template wording is the format's, not the drafter's
+
+
+def _counts(b: Block) -> bool:
+    """Whether a paragraph can be a copy-paste duplicate: not the report's title (a web page shows it
+    twice: as the page title and above the text), not template wording of the format (a table header
+    repeated at a page break, 本列数据的勾稽关系为……)."""
+    t = b.text.strip()
+    if len(t) <= 90 and "。" not in t[:-1] and _TITLE.search(t):
+        return False
+    return template_share(t) < TEMPLATE_SHARE
 
 
 def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], float]:
@@ -51,6 +66,9 @@ def duplicate_paragraph(doc: Document, ctx: Context):
     Why：整段重复粘贴是“内容雷同”最直接的表现。
 
     Example：大章镇报告第 33–55 行把（一）至（四）的内容又粘贴了一遍。
+
+    不报：报告标题出现两次（网页的标题和正文上方的标题）；规定格式的固定用语和表头（如“本列数据的勾稽关系为……”，
+    表格跨页时表头重印一遍），即八成以上是 corpora/template.txt 中的模板用语的段落。
     """
     min_chars = int(ctx.options["min_chars"])
     near = float(ctx.options["near_threshold"])
@@ -73,6 +91,8 @@ def duplicate_paragraph(doc: Document, ctx: Context):
     for j in sorted(first_copy):
         i, score = first_copy[j]
         a, b = paras[i], paras[j]
+        if not (_counts(a) and _counts(b)):
+            continue
         exact = score >= 100.0
         yield Hit(
             message=(

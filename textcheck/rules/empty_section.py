@@ -38,7 +38,11 @@ def is_nothing(text: str) -> bool:
 
 
 def _body(doc: Document, sec: Section) -> list[Block]:
-    return [b for b in doc.blocks if sec.line < b.line <= sec.end_line and b.section == sec.key]
+    """The blocks of section ``sec`` after its heading (by position: a body flattened onto one line holds
+    a heading and its text on the same line)."""
+    blocks = [b for b in doc.blocks if b.section == sec.key]
+    head = next((i for i, b in enumerate(blocks) if b.kind is BlockKind.HEADING and b.line == sec.line), None)
+    return blocks[head + 1 :] if head is not None else [b for b in blocks if b.line > sec.line]
 
 
 def _last_content_line(doc: Document) -> int:
@@ -133,7 +137,7 @@ def _empty_subheadings(doc: Document, last: int, skip: set[str]):
         if nxt is None or b.end_line >= last:
             continue  # truncated after the heading
         # the next heading: a heading line, or a paragraph that opens with its own （三）… heading
-        level = nxt.heading_level if nxt.kind is BlockKind.HEADING else (2 if nxt.inline_heading else 0)
+        level = nxt.heading_level if nxt.kind is BlockKind.HEADING else nxt.inline_level
         if 0 < level <= b.heading_level:
             shown = nxt.raw.strip() if nxt.kind is BlockKind.HEADING else nxt.raw.strip()[: len(nxt.inline_heading)]
             head = b.raw.strip()

@@ -31,10 +31,14 @@ def fee_statement_missing(doc: Document, ctx: Context):
     Why：《政府信息公开信息处理费管理办法》施行后，年度报告须公开收费情况。
 
     Example：大章镇、资阳市报告此处只写“无” → 警告；攀枝花市写明“本机关未收取政府信息公开费用” → 通过。
+
+    不报：按2008年《条例》格式编写、收费情况有自己一部分（“四、政府信息公开的收费及减免情况”）的报告。
     """
     sec = doc.section("other")
     if sec is None:
         return
+    if any(h.key == "fees" and h.role == "part" for h in doc.outline):
+        return  # the 2008 format: fees have their own part
     paras = doc.narrative("other")
     fee = _fee_statement()
     if any(fee.search(b.text) for b in paras):

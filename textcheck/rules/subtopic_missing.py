@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textcheck.analysis.report_format import report_format
 from textcheck.analysis.subtopics import lexicon
 from textcheck.document import Document
 from textcheck.finding import Severity
@@ -27,10 +28,19 @@ def subtopic_missing(doc: Document, ctx: Context):
 
     Example：大章镇报告的总体情况只写了贯彻落实、主动公开、依申请公开、政府信息管理，
     没有平台建设和监督保障 → 报两条。只零星提到相关词语时降为警告。
+
+    降为警告：文件在总体情况之内中断（truncated-input），没写到的方面可能在中断处之后。
+
+    不报：2021年度以前的报告（五个方面是国办公开办函〔2021〕30号格式提出的）；没有总体情况部分
+    （section-missing 报）。
     """
     overview = doc.section("overview")
     if overview is None:
         return  # section-missing reports the absent section itself
+    if report_format(doc) != "2021":
+        return  # the five subtopics are prescribed by the 2021 format
+    cut = ctx.cut(doc)
+    cut_inside = cut is not None and cut.last_part == "overview"
     weak = int(ctx.options["weak_score"])
     by_key = {s.key: s for s in lexicon()}
     classifier = float(ctx.options["classifier_covered"]) or None
@@ -56,6 +66,9 @@ def subtopic_missing(doc: Document, ctx: Context):
             message = f"“总体情况”中“{sub.name}”方面只零星提及（{'、'.join(terms)}），没有成段说明"
             severity = Severity.WARNING
             confidence = 0.6
+        if cut_inside:
+            message += f"——文件在第 {cut.line} 行中断，这一方面可能在中断处之后"
+            severity, confidence = Severity.WARNING, min(confidence, 0.4)
         yield Hit(
             message=message,
             suggestion=f"在“一、总体情况”中补充一段“{sub.name}”：{sub.requirement.split('：', 1)[-1]}。",
