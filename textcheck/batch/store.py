@@ -7,7 +7,7 @@ JSON ``paragraphs``, ``result`` (``CheckResult.to_dict``), ``lines``, plus the r
 paragraphs and signatures are streamed from here for matching, results and lines one report at a
 time for scoring and for the pages (``Records``, ``LazyRecord``).
 
-Only the parent writes (workers send their parts back), in transactions of a few hundred rows:
+Only the parent writes (workers send their parts back), in transactions of a few hundred rows or two seconds:
 SQLite's atomic commit keeps the cache consistent whatever stops the batch (Ctrl-C, SIGTERM,
 kill -9), and a rerun reuses every committed row.
 """
@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 import weakref
 import zlib
 from collections import OrderedDict
@@ -64,6 +65,7 @@ class Store:
                         " paragraphs BLOB, signatures BLOB, result BLOB, lines BLOB)")
         self.db.commit()
         self.pending = 0
+        self.committed = time.monotonic()
         weakref.finalize(self, self.db.close)
 
     def summary(self, key: str) -> dict[str, Any] | None:
@@ -78,12 +80,13 @@ class Store:
              parts.get("paragraphs"), parts.get("signatures"), parts.get("result"), parts.get("lines")),
         )
         self.pending += 1
-        if self.pending >= 256:
+        if self.pending >= 256 or time.monotonic() - self.committed > 2.0:
             self.commit()
 
     def commit(self) -> None:
         self.db.commit()
         self.pending = 0
+        self.committed = time.monotonic()
 
     def part(self, key: str, name: str) -> Any:
         """One part of a record, decoded: paragraphs, result, lines (JSON) or signatures (bytes)."""

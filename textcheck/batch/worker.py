@@ -203,6 +203,7 @@ def _init_worker(state: dict[str, Any]) -> None:
     _die_with_parent()
     mb = state.get("memory_mb")
     if mb:
+        _warm_up()
         import resource
 
         limit = _vm_size() + int(mb) * 1024 * 1024
@@ -213,6 +214,20 @@ def _init_worker(state: dict[str, Any]) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         except (ValueError, OSError):
             pass
+
+
+def _warm_up() -> None:
+    """Load what a check loads lazily (libraries, dictionaries, models) by checking a shipped sample
+    once: the memory budget then counts what a file costs, not the worker's own start-up."""
+    try:
+        import numpy  # noqa: F401 - rapidfuzz imports it lazily
+
+        from textcheck.resources import corpus_path
+
+        sample = corpus_path("samples", "004_b4d69b5948b33890.txt")
+        _check_bytes(sample.read_bytes(), str(sample))
+    except (OSError, TextcheckError):
+        pass
 
 
 def _vm_size() -> int:
@@ -242,21 +257,22 @@ def _unreadable(path: str, message: str, key: str | None = None) -> dict[str, An
     return {"path": path, "key": key, "status": "unreadable", "error": message, "cached": False}
 
 
+_EXIT_MEMORY = 75  # a worker that ran out of its memory budget exits with this code and is replaced
+
+
 def check_task(path: str, data: bytes) -> dict[str, Any]:
     """Check one file's bytes: the record's parts (summary, and packed paragraphs, signatures,
-    result, lines). Never raises for bad input; memory exhausted -> an unreadable record."""
+    result, lines). Never raises for bad input. Out of memory: the worker exits at once (its state
+    may be half-built) and the pool replaces it; the parent marks the file unreadable."""
     try:
         return _check_bytes(data, path)
     except MemoryError:
-        return {"summary": _memory_summary(path)}
-
-
-def _memory_summary(path: str) -> dict[str, Any]:
-    return {"status": "unreadable", "error": MSG_MEMORY.format(mb=_W.get("memory_mb")), "budget": True}
+        os._exit(_EXIT_MEMORY)
 
 
 MSG_TIMEOUT = "检查超过 {s:g} 秒仍未完成，已跳过（可在配置文件 [batch] file_timeout 中调大单个文件的时间上限）"
 MSG_MEMORY = "检查所需内存超过上限 {mb} MB，已跳过（可在配置文件 [batch] file_memory_mb 中调大单个文件的内存上限）"
+MSG_BUG = "检查这个文件时出现内部错误（{detail}），已跳过；请把这个文件和错误信息报告给维护者"
 MSG_CRASH = "检查这个文件时工作进程意外退出（退出码 {code}），已跳过"
 
 
@@ -384,13 +400,20 @@ def _collect(pending: dict, store: Store, finish, timeout: float | None, state: 
         except MemoryError:
             parts = {"summary": {"status": "unreadable", "error": MSG_MEMORY.format(mb=state.get("memory_mb")),
                                  "budget": True}}
-        except Exception as exc:  # noqa: BLE001 - only a dead worker is absorbed, bugs still surface
+        except Exception as exc:  # noqa: BLE001 - one file's failure never stops a national batch
             from pebble import ProcessExpired
 
             if not isinstance(exc, ProcessExpired):
-                raise
+                detail = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:200]
+                parts = {"summary": {"status": "unreadable", "error": MSG_BUG.format(detail=detail), "budget": True}}
+                summary = parts["summary"]
+                summary.pop("budget")
+                finish(i, dict(summary, path=path, key=key, cached=False))
+                continue
             code = exc.exitcode
-            if state.get("memory_mb") and code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, 1):
+            if code == _EXIT_MEMORY:
+                msg = MSG_MEMORY.format(mb=state.get("memory_mb"))
+            elif state.get("memory_mb") and code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, 1):
                 msg = MSG_MEMORY.format(mb=state.get("memory_mb")) + f"（工作进程退出码 {code}）"
             else:
                 msg = MSG_CRASH.format(code=code)
