@@ -145,7 +145,7 @@ class Records(Sequence):
     """The records of a batch, in input order: compact summaries in memory, the rest in the store.
     ``records[i]`` is a ``LazyRecord``; the last few are kept so that nearby accesses read once."""
 
-    def __init__(self, store: Store, summaries: list[dict[str, Any]], keep: int = 64):
+    def __init__(self, store: Store, summaries: list[dict[str, Any]], keep: int = 16):
         self.store = store
         self.summaries = summaries
         self._recent: OrderedDict[int, LazyRecord] = OrderedDict()

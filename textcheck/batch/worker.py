@@ -77,7 +77,7 @@ def code_fingerprint() -> str:
             if rel.parts[0] in skip or (rel.parts[0] == "batch" and rel.name not in ("worker.py", "signatures.py")):
                 continue
             h.update(str(rel).encode() + b"\0" + p.read_bytes() + b"\0")
-        for root in {corpus_path().resolve(), (pkg / "models").resolve(), (pkg.parent / "models").resolve()}:
+        for root in sorted({corpus_path().resolve(), (pkg / "models").resolve(), (pkg.parent / "models").resolve()}):
             if root.is_dir():
                 for p in sorted(root.rglob("*")):
                     if p.is_file():
