@@ -227,29 +227,32 @@ def test_output_folder_inside_the_input_is_never_read(tmp_path):
     assert not [f for f in discover([str(src)])[0] if "结果" in f]
 
 
-def test_parent_keeps_compact_rows_not_texts(tmp_path):
-    import gc
-    import tracemalloc
+_MEASURE = """
+import gc, sys, tracemalloc
+from textcheck.batch.discover import discover
+from textcheck.batch.run import run_batch
+from textcheck.config import Config
+files = discover([sys.argv[1]])[0]
+run_batch(files[:2], Config())
+def held(n):
+    gc.collect(); tracemalloc.start(); base = tracemalloc.get_traced_memory()[0]
+    result = run_batch(files[:n], Config(), jobs=2)
+    gc.collect(); size = tracemalloc.get_traced_memory()[0] - base; tracemalloc.stop()
+    assert result.reports[n - 1]["lines"]
+    return size, result
+small, r1 = held(20)
+big, r2 = held(40)
+print((big - small) / 20)
+"""
 
+
+def test_parent_keeps_compact_rows_not_texts(tmp_path):
     src = tmp_path / "in"
     generate(src, 40, seed=8, groups=2)
-    files = discover([str(src)])[0]
-    run_batch(files[:2], Config())  # imports and caches outside the measurement
-
-    def held(n: int) -> tuple[int, object]:
-        gc.collect()
-        tracemalloc.start()
-        base = tracemalloc.get_traced_memory()[0]
-        result = run_batch(files[:n], Config(), jobs=2)
-        gc.collect()
-        size = tracemalloc.get_traced_memory()[0] - base
-        tracemalloc.stop()
-        return size, result
-
-    small, _ = held(20)
-    big, result = held(40)
-    assert len(result.reports) == 40 and result.reports[39]["lines"]  # the lines are still there, on disk
-    per_report = (big - small) / 20
+    res = subprocess.run([sys.executable, "-c", _MEASURE, str(src)], capture_output=True, text=True, timeout=300,
+                         cwd=ROOT)  # a fresh interpreter: no caches from other tests in the measurement
+    assert res.returncode == 0, res.stderr
+    per_report = float(res.stdout.split()[-1])
     assert per_report < 30_000, per_report  # was ~85 KB per report with lines and findings in memory
 
 
@@ -270,3 +273,52 @@ def test_unreadable_entries_under_permissions(tmp_path):
         assert by["locked.txt"] == by["sub"] == "unreadable"
     finally:
         folder.chmod(0o755)
+
+
+_ENTRY_KINDS = ("report", "fifo", "loop", "dangling", "empty", "binary", "locked")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_property_hostile_batch_folders_never_hang_or_crash(tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    seed = tmp_path_factory.mktemp("seed")
+    report = Path(generate(seed, 1, seed=4, groups=0).paths[0]).read_bytes()
+    root_user = os.geteuid() == 0
+
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.sampled_from(_ENTRY_KINDS), min_size=1, max_size=6))
+    def check(kinds):
+        src = tmp_path_factory.mktemp("hostile")
+        for k, kind in enumerate(kinds):
+            p = src / f"f{k}.txt"
+            if kind == "report":
+                p.write_bytes(report)
+            elif kind == "fifo":
+                os.mkfifo(p)
+            elif kind == "loop":
+                os.symlink(p.name, p)
+            elif kind == "dangling":
+                os.symlink("missing.txt", p)
+            elif kind == "empty":
+                p.write_bytes(b"")
+            elif kind == "binary":
+                p.write_bytes(bytes(range(256)) * 8)
+            elif kind == "locked":
+                p.write_bytes(report)
+                p.chmod(0)  # as root this does not deny reading: then it is a readable report
+        t0 = time.monotonic()
+        res = run_batch(discover([str(src)])[0], Config(), jobs=2)
+        assert time.monotonic() - t0 < 120
+        by = {Path(r["path"]).name: r["status"] for r in res.reports}
+        assert set(by) == {f"f{k}.txt" for k in range(len(kinds))}
+        for k, kind in enumerate(kinds):
+            if kind in ("fifo", "loop", "dangling", "empty", "binary") or (kind == "locked" and not root_user):
+                assert by[f"f{k}.txt"] == "unreadable", (kind, by)
+            elif kind == "report":
+                assert by[f"f{k}.txt"] == "ok"
+        for k, kind in enumerate(kinds):
+            if kind == "locked":
+                (src / f"f{k}.txt").chmod(0o644)
+
+    check()
