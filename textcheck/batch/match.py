@@ -18,6 +18,34 @@ from textcheck.text import comparable
 BANDS, ROWS = 25, 5  # 25 bands x 5 rows (125 of the 128 values): LSH threshold ~ (1/25)^(1/5) = 0.53 Jaccard
 
 
+_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+
+
+def band_hashes(sig):
+    """The LSH band keys of MinHash signatures: ``(n, BANDS)`` uint64, one 64-bit hash of each band's
+    ``ROWS`` values (what the matcher groups by; 200 bytes per paragraph instead of the 512 of the
+    signature). A hash collision can only add a candidate pair, which is then verified."""
+    import numpy as np
+
+    sig = np.asarray(sig)
+    if sig.ndim == 2 and sig.shape[1] == BANDS and sig.dtype == np.uint64:
+        return sig
+    n = sig.shape[0]
+    out = np.empty((n, BANDS), dtype=np.uint64)
+    vals = sig[:, : BANDS * ROWS].astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(BANDS):
+            h = np.full(n, np.uint64(band + 1) * np.uint64(_MIX[0]), dtype=np.uint64)
+            for r in range(ROWS):
+                h ^= vals[:, band * ROWS + r]
+                h *= np.uint64(_MIX[1])
+                h ^= h >> np.uint64(31)
+            h *= np.uint64(_MIX[2])
+            h ^= h >> np.uint64(29)
+            out[:, band] = h
+    return out
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -41,7 +69,7 @@ class _UnionFind:
 def issuer_key(rec: dict[str, Any]) -> str:
     """Who issued a report, for "different issuers": the issuer as written (a city's 办公室 and its
     departments resolve to the same division but are different issuers), else the division code."""
-    res = rec.get("result") or {}
+    res = rec.get("head") or rec.get("result") or {}
     resolved = res.get("resolved_issuer") or {}
     if res.get("issuer"):
         return "name:" + comparable(str(res["issuer"]))
@@ -51,7 +79,7 @@ def issuer_key(rec: dict[str, Any]) -> str:
 
 
 def issuer_name(rec: dict[str, Any]) -> str | None:
-    res = rec.get("result") or {}
+    res = rec.get("head") or rec.get("result") or {}
     return res.get("issuer") or (res.get("resolved_issuer") or {}).get("name")
 
 
@@ -69,6 +97,13 @@ class CrossMatch:
     candidates: int = 0
     skipped_buckets: int = 0
     para_ids: list[tuple[int, int]] = field(default_factory=list)  # global id -> (rec, para)
+    node_of: Any = None  # keep_graph: global id -> node (distinct text)
+    edges: set[tuple[int, int]] | None = None  # keep_graph: verified node pairs (u < v)
+
+    def matched(self, a: int, b: int) -> bool:
+        """Whether global paragraphs ``a`` and ``b`` were found to match (``keep_graph`` only)."""
+        u, v = int(self.node_of[a]), int(self.node_of[b])
+        return u == v or (min(u, v), max(u, v)) in self.edges
 
 
 def boilerplate_crowd(opts: dict[str, Any], n_issuers: int) -> int:
@@ -92,14 +127,13 @@ def _lsh_candidates(sig, crowd: int, cm: CrossMatch):
     """
     import numpy as np
 
-    nu = sig.shape[0]
+    hashes = band_hashes(sig)  # full signatures or already their band hashes
+    nu = hashes.shape[0]
     # per band: bucket id per row, or a value unique to the row when it is alone or in a crowd
     band_keys = np.empty((BANDS, nu), dtype=np.int64)
     lone = -1 - np.arange(nu, dtype=np.int64)
     for band in range(BANDS):
-        part = np.ascontiguousarray(sig[:, band * ROWS : (band + 1) * ROWS])
-        keys = part.view(np.dtype((np.void, 4 * ROWS))).ravel()
-        _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        _, inv, counts = np.unique(hashes[:, band], return_inverse=True, return_counts=True)
         inv = inv.ravel().astype(np.int64)
         size = counts[inv]
         cm.skipped_buckets += int(np.count_nonzero(counts > crowd))
@@ -140,12 +174,12 @@ def _lsh_candidates(sig, crowd: int, cm: CrossMatch):
             lo = hi
 
 
-def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], *,
-                verified_pairs: set[tuple[int, int]] | None = None) -> CrossMatch:
+def cross_match(records, opts: dict[str, Any], *, keep_graph: bool = False) -> CrossMatch:
     """Find paragraphs shared between reports of different issuers (see module docstring).
 
-    ``verified_pairs``, when given, receives every matched pair of global paragraph ids (indices of
-    ``CrossMatch.para_ids``), whatever the issuers: what scripts/bench_batch.py measures recall on."""
+    ``records``: a sequence of record mappings (``store.Records`` streams them from the cache).
+    ``keep_graph``: keep in ``CrossMatch.node_of`` / ``edges`` which paragraphs were found to match,
+    whatever the issuers (``CrossMatch.matched``): what scripts/bench_batch.py measures recall on."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
@@ -156,44 +190,50 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], *,
     n_issuers = len(set(issuer_of.values()))
     crowd = boilerplate_crowd(opts, n_issuers)
 
-    # global paragraph ids over non-template paragraphs
-    texts: list[str] = []
-    sig_rows = []
-    for i in ok:
-        rec = records[i]
-        s = decode_signatures(rec)
-        for j, p in enumerate(rec.get("paragraphs", [])):
-            cm.paragraphs += 1
-            if p.get("template", 0.0) >= float(opts["template_share"]):
-                cm.template_paragraphs += 1
-                continue
-            cm.para_ids.append((i, j))
-            texts.append(p["text"])
-            sig_rows.append(s[j])
-    n = len(texts)
-    pid_issuer = [issuer_of[i] for i, _ in cm.para_ids]
-
-    # 1. exact duplicates: one node per distinct text
+    # global paragraph ids over non-template paragraphs; one node per distinct text (exact duplicates
+    # merged as they stream in: the parent holds each distinct text once and 25 band hashes per node)
     uniq: dict[str, int] = {}
     members: list[list[int]] = []
-    node_of = [0] * n
-    for g, t in enumerate(texts):
-        u = uniq.setdefault(t, len(uniq))
-        if u == len(members):
-            members.append([])
-        members[u].append(g)
-        node_of[g] = u
+    utext: list[str] = []
+    band_parts = []
+    share = float(opts["template_share"])
+    pid_issuer: list[str] = []
+    for i in ok:
+        rec = records[i]
+        paras = rec.get("paragraphs") or []
+        if not paras:
+            continue
+        s = decode_signatures(rec)
+        fresh_rows = []
+        for j, p in enumerate(paras):
+            cm.paragraphs += 1
+            if p.get("template", 0.0) >= share:
+                cm.template_paragraphs += 1
+                continue
+            g = len(cm.para_ids)
+            cm.para_ids.append((i, j))
+            pid_issuer.append(issuer_of[i])
+            t = p["text"]
+            u = uniq.setdefault(t, len(uniq))
+            if u == len(members):
+                members.append([])
+                utext.append(t)
+                fresh_rows.append(j)
+            members[u].append(g)
+        if fresh_rows:
+            band_parts.append(band_hashes(s[fresh_rows]))
+    del uniq
     nu = len(members)
-    utext = [texts[m[0]] for m in members]
     crowded = [False] * nu
     for u, m in enumerate(members):
-        if len({pid_issuer[g] for g in m}) >= crowd:
+        if len(m) >= crowd and len({pid_issuer[g] for g in m}) >= crowd:
             crowded[u] = True
 
     # 2. LSH banding over distinct texts, verified band by band (memory stays bounded)
     edges: dict[tuple[int, int], float] = {}
     if nu > 1:
-        sig = np.stack([sig_rows[m[0]] for m in members]).astype(np.uint32)
+        sig = np.concatenate(band_parts)
+        del band_parts
         lengths = np.fromiter((len(t) for t in utext), dtype=np.int64, count=nu)
         lim = threshold / (200.0 - threshold)  # ratio >= t needs the shorter text >= lim * the longer
         for us, vs in _lsh_candidates(sig, crowd, cm):
@@ -215,15 +255,11 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], *,
     cluster_edges: dict[int, list[tuple[int, int, float]]] = {}
     for (u, v), sim in sorted(edges.items()):
         cluster_edges.setdefault(uf.find(u), []).append((u, v, sim))
-    if verified_pairs is not None:
-        for u, v in edges:
-            for a in members[u]:
-                for b in members[v]:
-                    verified_pairs.add((a, b) if a < b else (b, a))
-        for m in members:
-            for x in range(len(m)):
-                for y in range(x + 1, len(m)):
-                    verified_pairs.add((m[x], m[y]))
+    if keep_graph:
+        node_of = np.empty(len(cm.para_ids), dtype=np.int64)
+        for u, m in enumerate(members):
+            node_of[m] = u
+        cm.node_of, cm.edges = node_of, set(edges)
 
     matches: dict[int, dict[int, list[tuple[int, int, float]]]] = {}
     # report groups: the reports sharing one text; texts shared by exactly the same reports are one group
@@ -258,9 +294,12 @@ def cross_match(records: list[dict[str, Any]], opts: dict[str, Any], *,
     cm.matches = matches
 
     for i in ok:
+        if i not in matches:
+            cm.copy_ratio[i] = 0.0
+            continue
         rec = records[i]
         total = rec.get("narrative_chars") or 0
-        copied = sum(len(rec["paragraphs"][p]["text"]) for p in matches.get(i, {}))
+        copied = sum(len(rec["paragraphs"][p]["text"]) for p in matches[i])
         cm.copy_ratio[i] = round(copied / total, 3) if total else 0.0
 
     cm.groups = _groups(records, cm.para_ids, group_paras)

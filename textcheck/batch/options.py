@@ -16,6 +16,8 @@ BATCH_DEFAULTS: dict[str, Any] = {
     "boilerplate_min": 20,  # ...and by at least this many issuers...
     "boilerplate_max": 100,  # ...and always when shared by this many
     "max_related": 10,  # at most this many other reports listed per finding
+    "file_timeout": 120,  # seconds one file may take in a worker before it is marked unreadable (0: no limit)
+    "file_memory_mb": 2048,  # memory (MB) a worker may add for one file (RLIMIT_AS; 0: no limit)
 }
 
 
@@ -29,5 +31,7 @@ def batch_options(config: Config) -> dict[str, Any]:
             raise ConfigError(f"[batch] 没有选项 {key}（可用选项：{'、'.join(BATCH_DEFAULTS)}）", path=config.source)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ConfigError(f"[batch] {key} 应是数字", path=config.source)
+        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+            raise ConfigError(f"[batch] {key} 应是不小于 0 的有限数字", path=config.source)
         opts[k] = value
     return opts

@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable, Sequence
 from textcheck.batch.match import CrossMatch, cross_match, issuer_name
 from textcheck.batch.options import batch_options
 from textcheck.batch.score import score, score_weights
+from textcheck.batch.store import ReportRow
 from textcheck.batch.worker import run_checks
 from textcheck.config import Config
 from textcheck.engine import run_rules
@@ -24,6 +25,7 @@ STATUS_LABEL = {"ok": "已检查", "not-report": "不是年度报告", "unreadab
 @dataclass
 class BatchResult:
     reports: list[dict[str, Any]]  # one row per file, in path order; "findings" are Finding objects
+    # (rows are ``store.ReportRow``: "findings" and "lines" are read from the cache on access)
     groups: list[dict[str, Any]]
     rule_ids: list[str]
     stats: dict[str, Any]
@@ -76,12 +78,20 @@ def run_batch(
             group_of.setdefault(r, []).append(g["id"])
         del g["records"]
     reports = []
-    for i, rec in enumerate(records):
+
+    @functools.lru_cache(maxsize=8)  # a page reads its report's findings several times
+    def report_findings(i: int) -> list[Finding]:
+        rec = records[i]
         res = rec.get("result") or {}
         findings = [Finding.from_dict(d) for d in res.get("findings", [])]
         if rec.get("status") == "ok" and copy_enabled:
             shared = shared_paragraphs(rec, cm.matches.get(i, {}), records, int(opts["max_related"]))
             findings = sorted(findings + run_rules("batch", shared, config), key=lambda f: f.sort_key)
+        return findings
+
+    for i, rec in enumerate(records):
+        res = rec.get("result") or {}
+        findings = report_findings(i)
         counts = {rid: 0 for rid in rule_ids}
         for f in findings:
             counts[f.rule] = counts.get(f.rule, 0) + 1
@@ -94,7 +104,7 @@ def run_batch(
             for other in {o for o, _, _ in plist}:
                 shared_with[records[other]["path"]] = shared_with.get(records[other]["path"], 0) + 1
         resolved = res.get("resolved_issuer") or {}
-        reports.append({
+        reports.append(ReportRow({  # findings and lines: read from the cache when a page needs them
             "path": rec["path"],
             "status": rec["status"],
             "status_label": STATUS_LABEL[rec["status"]],
@@ -109,10 +119,9 @@ def run_batch(
             "copy_ratio": ratio,
             "shared_with": dict(sorted(shared_with.items())),
             "groups": group_of.get(i, []),
-            "findings": findings,
-            "lines": rec.get("lines") or [],
             "summary": count_by_severity(findings),
-        })
+        }, {"findings": functools.partial(report_findings, i),
+            "lines": functools.partial(_lines, records, i)}))
     stats = {
         "files": len(records),
         "checked": sum(1 for r in records if not r.get("cached")),
@@ -127,6 +136,10 @@ def run_batch(
         "copy_groups": len(cm.groups),
     }
     return BatchResult(reports=reports, groups=cm.groups, rule_ids=rule_ids, stats=stats)
+
+
+def _lines(records, i: int) -> list[str]:
+    return records[i].get("lines") or []
 
 
 def shared_paragraphs(rec: dict[str, Any], para_matches: dict[int, list[tuple[int, int, float]]],

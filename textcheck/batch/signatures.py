@@ -37,5 +37,7 @@ def decode_signatures(rec: dict[str, Any]):
     """The signatures of a record's paragraphs (``len(paragraphs)`` x NUM_PERM)."""
     import numpy as np
 
-    raw = base64.b64decode(rec.get("signatures") or "")
+    raw = rec.get("signatures") or b""
+    if isinstance(raw, str):  # base64, as hand-made records carry them
+        raw = base64.b64decode(raw)
     return np.frombuffer(raw, dtype="<u4").reshape(-1, NUM_PERM) if raw else np.zeros((0, NUM_PERM), dtype=np.uint32)

@@ -23,6 +23,7 @@ def batch(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="缓存文件夹（默认 OUTDIR/.cache）"),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="任一报告有达到该级别的问题时退出码为 1（默认 never：总是 0）"),
     max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
+    wait: bool = typer.Option(False, "--wait", help="输出文件夹正被另一个 batch 使用时排队等待（默认：立即报错退出）"),
 ) -> None:
     """批量检查一个或多个文件夹中的全部年度报告：逐份评分，找出不同单位之间内容雷同、相互抄袭的段落，
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
@@ -52,7 +53,13 @@ def batch(
     cache = str(cache_dir or (output / ".cache"))
     err = console(stderr=True)
     show = not quiet and _interactive()
+    from contextlib import ExitStack
+
+    from textcheck.batch.outdir import output_folder
+
+    guard = ExitStack()
     try:
+        guard.enter_context(output_folder(output, wait=wait))  # one run per output folder, marked as output
         if show:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -79,6 +86,8 @@ def batch(
             write_outputs(result, output)
     except TextcheckError as exc:
         fail(str(exc))
+    finally:
+        guard.close()
     st = result.stats
     if not quiet:
         err.print(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from textcheck.output import atomic_write_bytes
 from textcheck.render import batch_html, batch_tables
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,26 +21,33 @@ def output_count(result: "BatchResult") -> int:
 
 def write_outputs(result: "BatchResult", outdir: Path, progress: Callable[[int], None] | None = None) -> list[Path]:
     """summary.csv, summary.xlsx, findings.jsonl, index.html and reports/NNN.html; all atomic.
-    ``progress(n)`` after each file written (``output_count(result)`` in all)."""
+    ``progress(n)`` after each file written (``output_count(result)`` in all).
+
+    The pages first, one report at a time, the summaries next and index.html last: after a crash
+    the index never links to a page that was not written. A file whose bytes are unchanged is not
+    rewritten (``batch.outdir.write_if_changed``)."""
+    from textcheck.batch.outdir import write_chunks_if_changed, write_if_changed
+
     written = []
-    render = {
-        "summary.csv": batch_tables.render_csv,
-        "summary.xlsx": batch_tables.render_xlsx,
-        "findings.jsonl": batch_tables.render_jsonl,
-        "index.html": lambda r: batch_html.render_index(r).encode("utf-8"),
-    }
-    for name in _SUMMARY_FILES:
-        data = render[name](result)
-        atomic_write_bytes(outdir / name, data)
-        written.append(outdir / name)
-        if progress:
-            progress(1)
     pages = outdir / "reports"
     keep = set()
     for k, rep in enumerate(result.reports):
         name = batch_html.page_name(k, len(result.reports))
         keep.add(name)
-        atomic_write_bytes(pages / name, batch_html.render_report(result, k).encode("utf-8"), durable=False)
+        write_if_changed(pages / name, batch_html.render_report(result, k).encode("utf-8"), durable=False)
+        if progress:
+            progress(1)
+    render = {
+        "summary.csv": batch_tables.render_csv,
+        "summary.xlsx": batch_tables.render_xlsx,
+        "index.html": lambda r: batch_html.render_index(r).encode("utf-8"),
+    }
+    for name in _SUMMARY_FILES:  # index.html last
+        if name == "findings.jsonl":
+            write_chunks_if_changed(outdir / name, batch_tables.jsonl_chunks(result))
+        else:
+            write_if_changed(outdir / name, render[name](result))
+        written.append(outdir / name)
         if progress:
             progress(1)
     if pages.is_dir():  # pages left over from an earlier, larger batch

@@ -119,12 +119,18 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def render_jsonl(result) -> bytes:
-    lines = []
+    return b"".join(jsonl_chunks(result))
+
+
+def jsonl_chunks(result):
+    """findings.jsonl piece by piece (one report's findings at a time): never held whole in memory."""
     for r in result.reports:
         if r["status"] == "unreadable":
             continue
+        lines = []
         for f in r["findings"]:
             d = f.to_dict()
             d["path"] = r["path"]
-            lines.append(json.dumps(d, ensure_ascii=False, sort_keys=False))
-    return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+            lines.append(json.dumps(d, ensure_ascii=False, sort_keys=False) + "\n")
+        if lines:
+            yield "".join(lines).encode("utf-8")
