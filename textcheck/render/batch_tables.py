@@ -16,8 +16,16 @@ BASE_HEADER = ["文件", "发布机关", "层级", "年度", "得分", "状态"]
 TAIL_HEADER = ["抄袭比例", "雷同组", "错误", "警告", "提示", "说明"]
 
 
+def rule_label(rule_id: str) -> str:
+    """A rule's short Chinese name (重复段落), the column header and the 问题清单's rule column."""
+    from textcheck.rules import get_rule
+
+    spec = get_rule(rule_id)
+    return spec.label if spec else rule_id
+
+
 def header(result) -> list[str]:
-    return BASE_HEADER + list(result.rule_ids) + TAIL_HEADER
+    return BASE_HEADER + [rule_label(r) for r in result.rule_ids] + TAIL_HEADER
 
 
 def rows(result) -> list[list[Any]]:

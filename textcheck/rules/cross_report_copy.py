@@ -29,6 +29,7 @@ class SharedParagraphs:
 
 @rule(
     "cross-report-copy",
+    name="与他单位雷同",
     severity="warning",
     summary="段落与其他单位的报告基本相同（内容雷同、相互抄袭；仅 batch 批量检查）",
     category="duplication",
