@@ -389,7 +389,7 @@ def test_run_batch_reports_stages_and_write_progress(tmp_path):
     files = discover([str(src)])[0]
     stages, checked, written = [], [], []
     result = run_batch(files, Config(), progress=checked.append, stage=stages.append)
-    assert stages == ["match", "score"] and sum(checked) == 3
+    assert stages == ["years", "match", "score"] and sum(checked) == 3
     write_outputs(result, tmp_path / "out", progress=written.append)
     assert sum(written) == output_count(result) == 4 + 3
     assert len(list((tmp_path / "out" / "reports").glob("*.html"))) == 3

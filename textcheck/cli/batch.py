@@ -94,4 +94,4 @@ def _interactive() -> bool:
     return sys.stderr.isatty()
 
 
-_STAGE_LABEL = {"match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}
+_STAGE_LABEL = {"years": "对照同一单位的上年报告", "match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}
