@@ -68,3 +68,47 @@ def missing_units(expected: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]
         missing = [u for u in units if u["code"] not in seen]
         out.append({**region, "expected": len(units), "submitted": len(units) - len(missing), "missing": missing})
     return out
+
+
+def region_summary(reports: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows per region of the scored reports: each county (or city, province when that is the
+    deepest level known), then the subtotal of its city and of its province, then the total:
+    {"kind": county | city | province | total | unplaced, "province", "city", "county", "reports",
+    "average", "lowest", "errors", "carryover_over"} — kind is the row's level; reports with no region
+    are one "unplaced" row."""
+    scored = [r for r in reports if r.get("score") is not None]
+
+    def row(kind: str, key: tuple[str, str, str], rs: list[dict[str, Any]]) -> dict[str, Any]:
+        scores = [r["score"] for r in rs]
+        return {"kind": kind, "province": key[0], "city": key[1], "county": key[2], "reports": len(rs),
+                "average": round(sum(scores) / len(scores), 1) if scores else None,
+                "lowest": min(scores) if scores else None,
+                "errors": sum(r["summary"]["error"] for r in rs),
+                "carryover_over": sum(1 for r in rs if (r.get("breakdown") or {}).get("carryover") == 0
+                                      and r.get("prior_ratio") is not None)}
+
+    placed: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    unplaced = []
+    for r in scored:
+        reg = r.get("region") or {}
+        if not reg:
+            unplaced.append(r)
+            continue
+        placed.setdefault((reg.get("province", ""), reg.get("city", ""), reg.get("county", "")), []).append(r)
+    out: list[dict[str, Any]] = []
+    for prov in sorted({k[0] for k in placed}):
+        cities = sorted({k[1] for k in placed if k[0] == prov})
+        for city in cities:
+            keys = sorted(k for k in placed if k[0] == prov and k[1] == city)
+            for k in keys:
+                out.append(row("county" if k[2] else "city" if k[1] else "province", k, placed[k]))
+            if city and len(keys) > 1:
+                out.append(row("city-total", (prov, city, ""), [r for k in keys for r in placed[k]]))
+        in_prov = [r for k, rs in placed.items() if k[0] == prov for r in rs]
+        if len(cities) > 1 or sum(1 for k in placed if k[0] == prov) > 1:
+            out.append(row("province-total", (prov, "", ""), in_prov))
+    if unplaced:
+        out.append(row("unplaced", ("", "", ""), unplaced))
+    if scored:
+        out.append(row("total", ("", "", ""), scored))
+    return out

@@ -103,3 +103,17 @@ def score(result: dict[str, Any], findings: list[Finding], narrative_chars: int,
     parts["other"] = -round(float(min(penalty, weights["other_max"])), 1)
     total = max(0.0, min(100.0, sum(parts.values())))
     return round(total, 1), parts
+
+
+# score bands: (lowest score, label, colour) from the best down; the xlsx and index.html colour by them
+SCORE_BANDS = ((90.0, "优", "c6efce"), (75.0, "良", "e2f0d9"), (60.0, "中", "ffeb9c"), (0.0, "差", "ffc7ce"))
+
+
+def score_band(value: float | None) -> tuple[str, str] | None:
+    """(label, colour hex) of a score's band, None for no score."""
+    if value is None:
+        return None
+    for low, label, colour in SCORE_BANDS:
+        if value >= low:
+            return label, colour
+    return SCORE_BANDS[-1][1], SCORE_BANDS[-1][2]
