@@ -391,7 +391,7 @@ def test_run_batch_reports_stages_and_write_progress(tmp_path):
     result = run_batch(files, Config(), progress=checked.append, stage=stages.append)
     assert stages == ["years", "match", "score"] and sum(checked) == 3
     write_outputs(result, tmp_path / "out", progress=written.append)
-    assert sum(written) == output_count(result) == 4 + 3
+    assert sum(written) == output_count(result) == 5 + 3  # summary.csv, summary.xlsx, decisions.csv, findings.jsonl, index.html; 3 reports
     assert len(list((tmp_path / "out" / "reports").glob("*.html"))) == 3
 
 

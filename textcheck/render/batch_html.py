@@ -13,7 +13,7 @@ from textcheck.batch.decisions import DISMISSED, LABEL as DECISION_LABEL
 from textcheck.batch.review import region_summary
 from textcheck.batch.score import SCORE_BANDS, SCORE_LABEL, score_band
 from textcheck.finding import Severity
-from textcheck.render.batch_tables import LEVEL_LABEL, REGION_KIND, rule_label
+from textcheck.render.batch_tables import LEVEL_LABEL, REGION_KIND, page_name, rule_label
 
 _CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:1.5em;color:#222}
@@ -59,9 +59,6 @@ document.querySelectorAll('table.sortable th').forEach(function(th,i){
   rows.forEach(function(r){tb.appendChild(r);});});});
 """
 
-def page_name(index: int, total: int) -> str:
-    width = max(3, len(str(total)))
-    return f"{index + 1:0{width}d}.html"
 
 
 def _page(title: str, body: str, script: str = "") -> str:

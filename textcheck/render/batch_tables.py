@@ -55,6 +55,12 @@ def csv_text(value: Any) -> Any:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def page_name(index: int, total: int) -> str:
+    """The file name of report ``index``'s pages (reports/, review/, compare/): 001.html…"""
+    width = max(3, len(str(total)))
+    return f"{index + 1:0{width}d}.html"
+
+
 def rule_label(rule_id: str) -> str:
     """A rule's short Chinese name (重复段落), the column header and the 问题清单's rule column."""
     from textcheck.rules import get_rule
@@ -198,12 +204,10 @@ def _fill(hex_colour: str):
     return PatternFill(start_color=hex_colour, end_color=hex_colour, fill_type="solid")
 
 
-def render_xlsx(result, page_name=None) -> bytes:
+def render_xlsx(result) -> bytes:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if page_name is None:
-        from textcheck.render.batch_html import page_name
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
