@@ -73,6 +73,15 @@ def test_year_pair_found_ratio_equals_compare_and_carryover_findings(tmp_path):
     text = CliRunner().invoke(app, ["compare", str(old), str(new), "--no-color"]).stdout
     assert f"{expected:.1%}" in text  # what compare prints
 
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "summary.xlsx")["年度对照"]
+    head, row = [c.value for c in ws[1]], [c.value for c in ws[2]]
+    for sec in json.loads(cmp.stdout)["carryover"]["sections"]:  # per section, as compare gives them
+        if sec["title"] in head and sec["template_excluded"]["ratio"] is not None:
+            assert row[head.index(sec["title"])] == sec["template_excluded"]["ratio"], sec["title"]
+    assert row[head.index("存在的主要问题及改进情况")] > 0.5
+
     findings = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     carried = {f["rule"] for f in findings if f["path"].endswith("嵩县2022.txt")}
     assert "problems-carryover" in carried

@@ -256,6 +256,24 @@ def render_xlsx(result) -> bytes:
         if band:
             regions.cell(row=r, column=6).fill = _fill(band[1])
 
+    pairs = [(k, r) for k, r in sorted_reports(result) if r.get("previous")]
+    if pairs:
+        from textcheck.parse import SECTIONS
+
+        years = wb.create_sheet("年度对照")
+        yhead = ["文件", "发布机关", "年度", "上年报告", "与上年重复率"] + [title for _, title in SECTIONS] + ["照搬上年段落数", "对照页"]
+        ybody = []
+        for k, r in pairs:
+            prev = r["previous"]
+            by_key = {sec["key"]: sec for sec in prev.get("sections") or []}
+            ybody.append([r["path"], r["issuer"] or "", r["year"] or "", prev["old_path"], _pct(prev.get("ratio")),
+                          *[_pct((by_key.get(key) or {}).get("ratio")) for key, _ in SECTIONS],
+                          prev.get("carried_paragraphs", 0), f"compare/{page_name(k, len(result.reports))}"])
+        _sheet(years, yhead, ybody, max_width=40)
+        for row in years.iter_rows(min_row=2, min_col=5, max_col=5 + len(SECTIONS)):
+            for cell in row:
+                cell.number_format = "0.0%"
+
     if result.expected:
         miss = wb.create_sheet("未提交")
         mbody = [[e["path"], u["name"], u["code"], f"{e['submitted']}/{e['expected']}"]
