@@ -3,9 +3,11 @@
     python scripts/bench_batch.py               # N=300, recall on all of them (~1 min on 2 cores)
     python scripts/bench_batch.py --n 10000     # the full target (10,000 reports < 10 min, < 4 GB)
     python scripts/bench_batch.py --n 10000 --stress   # whole sentences from a tiny pool: worst case
+    python scripts/bench_batch.py --n 7500 --prior 2500 # 10,000 files, 2,500 of them last year's: year pairs
 
-Prints reports/s for checking and for cross-report matching, peak memory, and the recall of the
-MinHash-LSH matching against exact all-pairs comparison (rapidfuzz cdist) on a sample.
+Prints reports/s for checking, for the year pairs (compare in worker processes, side-by-side pages
+rendered) and for cross-report matching, peak memory, and the recall of the MinHash-LSH matching
+against exact all-pairs comparison (rapidfuzz cdist) on a sample.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-html", action="store_true", help="skip writing the outputs")
     ap.add_argument("--stress", action="store_true",
                     help="generate from whole seed sentences: many chance matches, millions of candidates")
+    ap.add_argument("--prior", type=int, default=0,
+                    help="issuers that also get last year's report (extra files: year pairs); default 0")
     ap.add_argument("--dir", default=None, help="work folder (default: a temporary one, removed after)")
     args = ap.parse_args(argv)
 
@@ -96,7 +100,8 @@ def main(argv=None) -> int:
     from textcheck.batch.options import batch_options
     from textcheck.batch.run import run_batch
     from textcheck.batch.worker import run_checks
-    from textcheck.render.batch_output import write_outputs
+    from textcheck.batch.years import compare_pairs, find_pairs
+    from textcheck.render.batch_output import pair_page, write_outputs
     from batch_gen import generate  # tests/batch_gen.py
     from textcheck.config import Config
 
@@ -109,7 +114,7 @@ def main(argv=None) -> int:
     try:
         t0 = time.perf_counter()
         gen = generate(work / "in", args.n, seed=42, groups=args.groups,
-                       phrasing="sentences" if args.stress else "clauses")
+                       phrasing="sentences" if args.stress else "clauses", prior=args.prior)
         t_gen = time.perf_counter() - t0
         files = discover([str(work / "in")])[0]
         cfg = Config()
@@ -118,6 +123,14 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         records = run_checks(files, cfg, jobs=args.jobs, cache_dir=str(work / "out" / ".cache"))
         t_check = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pairs = find_pairs(records, range(len(records)))
+        summaries = compare_pairs(records, pairs, cfg, jobs=args.jobs, cache_dir=str(work / "out" / ".cache"),
+                                  max_bytes=20 * 1024 * 1024, page=pair_page)
+        t_pairs = time.perf_counter() - t0
+        planted_prior = {(o, nw) for o, nw in gen.prior}
+        found_prior = {(records[o]["path"], records[nw]["path"]) for o, nw in pairs}
+        over = sum(1 for x in summaries if x and (x["ratio"] or 0) > 0.5)
         t0 = time.perf_counter()
         cm = cross_match(records, opts)
         t_match = time.perf_counter() - t0
@@ -149,13 +162,17 @@ def main(argv=None) -> int:
         t_out = 0.0
         if not args.no_html:
             t0 = time.perf_counter()
-            result = run_batch(files, cfg, jobs=args.jobs, cache_dir=str(work / "out" / ".cache"))
+            result = run_batch(files, cfg, jobs=args.jobs, cache_dir=str(work / "out" / ".cache"), pair_page=pair_page)
             write_outputs(result, work / "out")
             t_out = time.perf_counter() - t0
         me, kids = peak_mb()
         n = len(files)
         print(f"reports                 {n}   (generated in {t_gen:.1f} s; planted groups {len(gen.planted)})")
         print(f"check                   {t_check:.1f} s   {n / t_check:.1f} reports/s   (jobs={args.jobs})")
+        if pairs or args.prior:
+            print(f"year pairs              {t_pairs:.1f} s   {len(pairs) / max(t_pairs, 1e-9):.1f} pairs/s   "
+                  f"{len(pairs)} pairs ({len(planted_prior & found_prior)}/{len(planted_prior)} generated pairs found), "
+                  f"{over} over 50% carried over")
         print(f"cross-match             {t_match:.2f} s   {n / max(t_match, 1e-9):.0f} reports/s   "
               f"paragraphs {cm.paragraphs}, template {cm.template_paragraphs}, candidates {cm.candidates}, "
               f"copy groups {len(cm.groups)}, boilerplate paragraphs {cm.boilerplate_paragraphs}")

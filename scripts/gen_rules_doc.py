@@ -22,11 +22,11 @@ def render() -> str:
     specs = sorted(all_rules(), key=lambda r: (list(SCOPES).index(r.scope) if r.scope in SCOPES else 9, r.id))
     out = ["# 规则一览", "", "本文件由 `python scripts/gen_rules_doc.py` 从规则注册表生成，请勿手工修改。",
            "规则编号是 JSON 输出的一部分：发布后不会改名，也不会复用。", ""]
-    out += ["| 编号 | 默认级别 | 适用 | 说明 |", "|---|---|---|---|"]
+    out += ["| 编号 | 名称 | 默认级别 | 适用 | 说明 |", "|---|---|---|---|---|"]
     for r in specs:
-        out.append(f"| `{r.id}` | {r.severity.label} | {SCOPES.get(r.scope, r.scope)} | {r.summary} |")
+        out.append(f"| `{r.id}` | {r.name} | {r.severity.label} | {SCOPES.get(r.scope, r.scope)} | {r.summary} |")
     for r in specs:
-        out += ["", f"## {r.id}", "", f"默认级别：{r.severity.label}；适用：{SCOPES.get(r.scope, r.scope)}", "", r.doc]
+        out += ["", f"## {r.id}（{r.name}）", "", f"默认级别：{r.severity.label}；适用：{SCOPES.get(r.scope, r.scope)}", "", r.doc]
         if r.options:
             out += ["", "可配置选项：", ""] + [f"- `{k}` = `{v!r}`" for k, v in r.options.items()]
     return "\n".join(out) + "\n"

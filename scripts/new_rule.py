@@ -24,6 +24,7 @@ from textcheck.rules import Context, Hit, rule
 
 @rule(
     "{rule_id}",
+    name="TODO 短名称",
     severity="{severity}",
     summary="TODO 一行中文说明",
     category="{category}",

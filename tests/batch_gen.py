@@ -9,7 +9,10 @@ phrasing, as real ones do, but two reports rarely share a whole paragraph by cha
   issuers, with the copier's own place name put in;
 - handed-down text (batches of 200 reports or more): a few paragraphs that a large share of the
   reports carry word for word, as when a superior hands down a standard wording; they must count as
-  boilerplate, not as copying.
+  boilerplate, not as copying;
+- year pairs (``prior``): for some issuers also the report of the year before
+  (``gen_00001_prev.txt``): the same layout and issuer, years moved back one, numbers changed, a
+  third of the paragraphs written anew and the rest carried over — what batch pairs by year.
 
 ``phrasing="sentences"`` instead draws whole seed sentences from the same small pool: a stress
 test, where thousands of reports share paragraphs by chance and the matcher sees millions of
@@ -44,6 +47,7 @@ class Generated:
     paths: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     planted: list[list[str]] = field(default_factory=list)  # groups of paths sharing a planted paragraph
+    prior: list[tuple[str, str]] = field(default_factory=list)  # (previous year's path, this year's path)
 
 
 def _seed_docs():
@@ -131,9 +135,10 @@ def _swap_places(text: str, place: str) -> str:
 
 def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = None,
              group_size: tuple[int, int] = (2, 4), handed_down: int | None = None,
-             phrasing: str = "clauses") -> Generated:
+             phrasing: str = "clauses", prior: int = 0) -> Generated:
     """Write ``n`` reports ``outdir/gen_00001.txt`` ...; plant ``groups`` copy groups (default n//20)
-    and ``handed_down`` standard paragraphs, each in 1/8 of the reports (at least 25; default 3 when n >= 200)."""
+    and ``handed_down`` standard paragraphs, each in 1/8 of the reports (at least 25; default 3 when n >= 200);
+    for ``prior`` of the issuers also the year before's report (``gen_00001_prev.txt``, not counted in n)."""
     rng = random.Random(seed)
     docs = _seed_docs()
     if phrasing not in ("clauses", "sentences"):
@@ -208,4 +213,16 @@ def generate(outdir: str | Path, n: int, *, seed: int = 1, groups: int | None = 
         p.write_text("\n".join(bodies[k]) + "\n", encoding="utf-8")
         gen.paths.append(str(p))
     gen.planted = [[str(out / name) for name in g] for g in gen.planted]
+    for k in sorted(rng.sample(range(n), min(n, prior))):
+        year = docs[k % len(docs)].identity.year or 2021
+        lines = list(bodies[k])
+        for slot in para_slots[k]:
+            if rng.random() < 0.33:
+                sec = next((b.section for b in docs[k % len(docs)].blocks if b.line == slot), None)
+                if sec in pools:
+                    lines[slot] = _swap_places(_paragraph(pools[sec], 3, rng, phrasing), names[k][0])
+        text = "\n".join(lines).replace(str(year), "@@Y@@").replace(str(year + 1), str(year)).replace("@@Y@@", str(year - 1))
+        p = out / f"gen_{k + 1:05d}_prev.txt"
+        p.write_text(_renumber(text, rng) + "\n", encoding="utf-8")
+        gen.prior.append((str(p), gen.paths[k]))
     return gen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -134,7 +135,8 @@ def test_csv_header_and_bom(corpus):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
     assert rows[0][:6] == ["文件", "发布机关", "层级", "年度", "得分", "状态"]
-    assert "cross-report-copy" in rows[0] and "duplicate-paragraph" in rows[0] and "抄袭比例" in rows[0]
+    assert "与他单位雷同" in rows[0] and "重复段落" in rows[0] and "抄袭比例" in rows[0]
+    assert not any(re.fullmatch(r"[a-z]+(-[a-z]+)+", h) for h in rows[0])  # names, not rule ids
     assert len(rows) == 1 + len(corpus["result"].reports)
     doc_row = next(r for r in rows if r[0].endswith("旧格式.doc"))
     assert doc_row[4] == "" and doc_row[5] == "无法读取"
@@ -387,9 +389,9 @@ def test_run_batch_reports_stages_and_write_progress(tmp_path):
     files = discover([str(src)])[0]
     stages, checked, written = [], [], []
     result = run_batch(files, Config(), progress=checked.append, stage=stages.append)
-    assert stages == ["match", "score"] and sum(checked) == 3
+    assert stages == ["years", "match", "score"] and sum(checked) == 3
     write_outputs(result, tmp_path / "out", progress=written.append)
-    assert sum(written) == output_count(result) == 4 + 3
+    assert sum(written) == output_count(result) == 5 + 3  # summary.csv, summary.xlsx, decisions.csv, findings.jsonl, index.html; 3 reports
     assert len(list((tmp_path / "out" / "reports").glob("*.html"))) == 3
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textcheck.batch.signatures import decode_signatures
-from textcheck.text import comparable
 
 BANDS, ROWS = 25, 5  # 25 bands x 5 rows (125 of the 128 values): LSH threshold ~ (1/25)^(1/5) = 0.53 Jaccard
 
@@ -67,15 +66,13 @@ class _UnionFind:
 
 
 def issuer_key(rec: dict[str, Any]) -> str:
-    """Who issued a report, for "different issuers": the issuer as written (a city's 办公室 and its
-    departments resolve to the same division but are different issuers), else the division code."""
-    res = rec.get("head") or rec.get("result") or {}
-    resolved = res.get("resolved_issuer") or {}
-    if res.get("issuer"):
-        return "name:" + comparable(str(res["issuer"]))
-    if resolved.get("code"):
-        return "code:" + str(resolved["code"])
-    return "path:" + rec["path"]
+    """Who issued a report, for "different issuers": the unit (``units.unit_key``: the division code
+    and the issuer's name without its superiors' names; a city's 办公室 and its departments resolve to
+    the same division but are different issuers), else the file."""
+    from textcheck.batch.units import unit_key  # one unit: 淮安市洪泽区人民政府 = 洪泽区人民政府
+
+    key = unit_key(rec)
+    return "unit:" + key if key else "path:" + rec["path"]
 
 
 def issuer_name(rec: dict[str, Any]) -> str | None:

@@ -3,6 +3,7 @@ the cross-report-copy findings (the rule loop), score every report (``score``): 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -10,8 +11,13 @@ from typing import Any, Callable, Iterable, Sequence
 from textcheck.batch.match import CrossMatch, cross_match, issuer_name
 from textcheck.batch.options import batch_options
 from textcheck.batch.score import score, score_weights
-from textcheck.batch.store import ReportRow
+from textcheck.batch.decisions import DISMISSED
+from textcheck.batch.duplicates import find_duplicates
+from textcheck.batch.review import missing_units, own_copy_ratio, review_of, year_and_date
+from textcheck.batch.store import Records, ReportRow
+from textcheck.batch.units import expected_units
 from textcheck.batch.worker import run_checks
+from textcheck.batch.years import compare_pairs, find_pairs, pair_findings
 from textcheck.config import Config
 from textcheck.engine import run_rules
 from textcheck.finding import Finding, count_by_severity
@@ -29,6 +35,7 @@ class BatchResult:
     groups: list[dict[str, Any]]
     rule_ids: list[str]
     stats: dict[str, Any]
+    expected: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # --expect: regions and units without a report
 
     def findings(self) -> Iterable[Finding]:
         for r in self.reports:
@@ -55,18 +62,38 @@ def run_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
+    history: Sequence[str] = (),
+    decisions: dict[str, tuple[str, str]] | None = None,
+    expect: Sequence[str] = (),
+    pair_page: Callable[[Any], str] | None = None,
 ) -> BatchResult:
     """Check ``files``, match them against each other, score them. ``progress(n)`` after each checked
-    file; ``stage(name)`` when a later stage starts ("match", then "score")."""
+    file; ``stage(name)`` when a later stage starts ("years", "match", then "score").
+
+    ``history``: earlier years' reports, checked and paired with the same unit's next year but not
+    scored nor listed; ``decisions``: the reviewer's (``decisions.load_decisions``); ``expect``: regions
+    whose units without a report are listed; ``pair_page``: renders a year pair's side-by-side page
+    (``CompareResult`` -> HTML), called in the worker processes."""
     opts = batch_options(config)
     weights = score_weights(config)
-    records = run_checks(files, config, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
-                         max_bytes=max_bytes, progress=progress)
+    expected = [expected_units(r) for r in expect]  # ValueError for an unknown region, before any work
+    all_records = run_checks(list(files) + list(history), config, jobs=jobs, cache_dir=cache_dir,
+                             use_cache=use_cache, max_bytes=max_bytes, progress=progress)
+    # the scored reports: the first len(files) records, still read from the cache on access
+    records = Records(all_records.store, all_records.summaries[: len(files)]) if history else all_records
+    if stage:
+        stage("years")
+    pairs = find_pairs(all_records, range(len(files)))
+    previous = dict(zip((n for _, n in pairs), compare_pairs(
+        all_records, pairs, config, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, max_bytes=max_bytes,
+        page=pair_page)))
+    duplicates = find_duplicates(records, float(opts["threshold"]))
     specs = all_rules()
     categories = {s.id: s.category for s in specs}
     rule_ids = [s.id for s in sorted(specs, key=lambda s: s.scope != "report")
                 if s.scope in ("report", "batch") and s.id not in config.disabled]
     copy_enabled = "cross-report-copy" in rule_ids
+    batch_rules = any(s.scope == "batch" and s.id in rule_ids for s in specs)
     if stage:
         stage("match")
     cm = cross_match(records, opts) if copy_enabled else CrossMatch()
@@ -80,25 +107,37 @@ def run_batch(
     reports = []
 
     @functools.lru_cache(maxsize=8)  # a page reads its report's findings several times
-    def report_findings(i: int) -> list[Finding]:
+    def findings_and_ratio(i: int) -> tuple[list[Finding], float | None]:
         rec = records[i]
         res = rec.get("result") or {}
         findings = [Finding.from_dict(d) for d in res.get("findings", [])]
-        if rec.get("status") == "ok" and copy_enabled:
-            shared = shared_paragraphs(rec, cm.matches.get(i, {}), records, int(opts["max_related"]))
-            findings = sorted(findings + run_rules("batch", shared, config), key=lambda f: f.sort_key)
-        return findings
+        ratio = cm.copy_ratio.get(i) if rec.get("status") == "ok" else None
+        if rec.get("status") == "ok" and batch_rules:
+            shared = shared_paragraphs(rec, cm.matches.get(i, {}) if copy_enabled else {}, records,
+                                       int(opts["max_related"]), duplicates.get(i, ()))
+            batch_found = run_rules("batch", shared, config)
+            ratio = own_copy_ratio(rec, batch_found) if copy_enabled else ratio
+            findings = findings + batch_found
+        findings = sorted(findings + [f for f in pair_findings(previous.get(i)) if f.rule not in config.disabled],
+                          key=lambda f: f.sort_key)
+        return findings, ratio
+
+    def report_findings(i: int) -> list[Finding]:
+        return findings_and_ratio(i)[0]
 
     for i, rec in enumerate(records):
         res = rec.get("result") or {}
-        findings = report_findings(i)
+        findings, ratio = findings_and_ratio(i)
+        prev = previous.get(i)
+        review = review_of(rec, findings, decisions)
         counts = {rid: 0 for rid in rule_ids}
         for f in findings:
             counts[f.rule] = counts.get(f.rule, 0) + 1
         total = parts = None
-        ratio = cm.copy_ratio.get(i) if rec.get("status") == "ok" else None
         if rec.get("status") == "ok":
-            total, parts = score(res, findings, rec.get("narrative_chars", 0), ratio or 0.0, weights, categories)
+            counted = [f for f, (d, _) in zip(findings, review["decisions"]) if d != DISMISSED]
+            total, parts = score(res, counted, rec.get("narrative_chars", 0), ratio or 0.0, weights, categories,
+                                 prior_ratio=(prev or {}).get("ratio"))
         shared_with: dict[str, int] = {}
         for plist in cm.matches.get(i, {}).values():
             for other in {o for o, _, _ in plist}:
@@ -120,6 +159,9 @@ def run_batch(
             "shared_with": dict(sorted(shared_with.items())),
             "groups": group_of.get(i, []),
             "summary": count_by_severity(findings),
+            "previous": prev,
+            "prior_ratio": (prev or {}).get("ratio"),
+            **review,
         }, {"findings": functools.partial(report_findings, i),
             "lines": functools.partial(_lines, records, i)}))
     stats = {
@@ -134,8 +176,12 @@ def run_batch(
         "boilerplate_paragraphs": cm.boilerplate_paragraphs,
         "candidate_pairs": cm.candidates,
         "copy_groups": len(cm.groups),
+        "history": len(history),
+        "year_pairs": len(pairs),
+        "duplicates": len(duplicates),
     }
-    return BatchResult(reports=reports, groups=cm.groups, rule_ids=rule_ids, stats=stats)
+    return BatchResult(reports=reports, groups=cm.groups, rule_ids=rule_ids, stats=stats,
+                       expected=missing_units(expected, reports))
 
 
 def _lines(records, i: int) -> list[str]:
@@ -143,7 +189,8 @@ def _lines(records, i: int) -> list[str]:
 
 
 def shared_paragraphs(rec: dict[str, Any], para_matches: dict[int, list[tuple[int, int, float]]],
-                      records: list[dict[str, Any]], max_related: int) -> SharedParagraphs:
+                      records: list[dict[str, Any]], max_related: int,
+                      duplicates: Sequence[dict[str, Any]] = ()) -> SharedParagraphs:
     """What cross-report-copy sees of one report: each matched paragraph with (at most
     ``max_related``) other reports sharing it, the most similar first, one entry per report."""
     matches = []
@@ -160,7 +207,8 @@ def shared_paragraphs(rec: dict[str, Any], para_matches: dict[int, list[tuple[in
             q = records[other]["paragraphs"][op]
             related.append({"path": records[other]["path"], "line": q["line"], "end_line": q["end_line"],
                             "text": q["raw"], "section": q["section"], "issuer": issuer_name(records[other]),
-                            "similarity": sim})
+                            "similarity": sim, **year_and_date(records[other])})
         matches.append({"line": para["line"], "end_line": para["end_line"], "section": para["section"],
                         "raw": para["raw"], "related": related, "shared_with": len(ranked)})
-    return SharedParagraphs(path=rec["path"], matches=tuple(matches))
+    return SharedParagraphs(path=rec["path"], matches=tuple(matches), duplicates=tuple(duplicates),
+                            **year_and_date(rec))

@@ -24,6 +24,9 @@ def batch(
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="任一报告有达到该级别的问题时退出码为 1（默认 never：总是 0）"),
     max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
     wait: bool = typer.Option(False, "--wait", help="输出文件夹正被另一个 batch 使用时排队等待（默认：立即报错退出）"),
+    history: List[str] = typer.Option([], "--history", help="往年的报告（文件或文件夹，可写多次）：只用来与同一单位的下一年度对照，本身不评分、不列入汇总"),
+    decisions: Optional[Path] = typer.Option(None, "--decisions", help="上次的审核结论：summary.xlsx（“问题清单”表）或 decisions.csv；不采纳的问题不再计分"),
+    expect: List[str] = typer.Option([], "--expect", help="应当报送的地区（如“嵩县”或区划代码，可写多次）：列出其下一级单位中没有报告的"),
 ) -> None:
     """批量检查一个或多个文件夹中的全部年度报告：逐份评分，找出不同单位之间内容雷同、相互抄袭的段落，
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
@@ -32,7 +35,9 @@ def batch(
     from textcheck.batch.run import run_batch
     from textcheck.batch.score import score_weights
     from textcheck.finding import exit_code
-    from textcheck.render.batch_output import output_count, write_outputs
+    from textcheck.batch.decisions import load_decisions
+    from textcheck.batch.units import expected_units
+    from textcheck.render.batch_output import output_count, pair_page, write_outputs
 
     cfg = load_config_or_exit(config)
     try:
@@ -43,13 +48,30 @@ def batch(
     if jobs is not None and jobs < 1:
         fail("--jobs 至少为 1")
     n_jobs = jobs or os.cpu_count() or 1
+    for region in expect:
+        try:
+            expected_units(region)
+        except ValueError as exc:
+            fail(str(exc))
     files, missing = discover(paths, exclude=[output])
-    for m in missing:
+    old_files, old_missing = discover(history, exclude=[output]) if history else ([], [])
+    for m in missing + old_missing:
         error(f"{m}：文件或文件夹不存在")
-    if missing:
+    if missing or old_missing:
         raise typer.Exit(2)
     if not files:
         fail("没有找到可检查的报告文件（支持 .txt .docx .pdf .html .htm）")
+    scored = {os.path.realpath(f) for f in files}
+    old_files = [f for f in old_files if os.path.realpath(f) not in scored]
+    decided: dict = {}
+    if decisions is not None:
+        try:
+            decided, unknown = load_decisions(decisions)
+        except TextcheckError as exc:
+            fail(str(exc))
+        if unknown:
+            error(f"{decisions}：{unknown} 行的“审核结论”既不是“确认”也不是“不采纳”，按待审核处理")
+    extra = {"history": old_files, "decisions": decided, "expect": expect, "pair_page": pair_page}
     cache = str(cache_dir or (output / ".cache"))
     err = console(stderr=True)
     show = not quiet and _interactive()
@@ -74,15 +96,16 @@ def batch(
                     if name != "write":
                         stages[name] = prog.add_task(_STAGE_LABEL[name], total=None)
 
+                prog.update(task, total=len(files) + len(old_files))
                 result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
                                    max_bytes=int(max_size * 1024 * 1024), progress=lambda k: prog.advance(task, k),
-                                   stage=stage)
+                                   stage=stage, **extra)
                 stage("write")
                 written = prog.add_task(_STAGE_LABEL["write"], total=output_count(result))
                 write_outputs(result, output, progress=lambda k: prog.advance(written, k))
         else:
             result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
-                               max_bytes=int(max_size * 1024 * 1024))
+                               max_bytes=int(max_size * 1024 * 1024), **extra)
             write_outputs(result, output)
     except TextcheckError as exc:
         fail(str(exc))
@@ -93,8 +116,13 @@ def batch(
         err.print(
             f"共 {st['files']} 个文件：年度报告 {st['reports']} 份，不是年度报告 {st['not_reports']} 个，"
             f"无法读取 {st['unreadable']} 个；本次检查 {st['checked']} 个，使用缓存 {st['cached']} 个；"
+            f"与上年对照 {st['year_pairs']} 对，重复提交 {st['duplicates']} 份；"
             f"雷同组 {st['copy_groups']} 个。结果已写入 {escape(str(output))}"
         )
+        for e in result.expected:
+            names = "、".join(u["name"] for u in e["missing"][:20]) + ("等" if len(e["missing"]) > 20 else "")
+            err.print(f"{escape(e['path'])}：应报送 {e['expected']} 个单位，未报送 {len(e['missing'])} 个"
+                      + (f"（{escape(names)}）" if names else ""))
     raise typer.Exit(exit_code(result.findings(), fail_on.value))
 
 
@@ -103,4 +131,4 @@ def _interactive() -> bool:
     return sys.stderr.isatty()
 
 
-_STAGE_LABEL = {"match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}
+_STAGE_LABEL = {"years": "对照同一单位的上年报告", "match": "比对各报告之间的相同段落", "score": "评分", "write": "写出汇总表、总览和详情页"}

@@ -1,5 +1,7 @@
-"""Writing a batch's outputs into its folder: summary.csv, summary.xlsx, findings.jsonl, index.html and
-one page per report (reports/NNN.html), each atomically (``textcheck.output``)."""
+"""Writing a batch's outputs into its folder: summary.csv, summary.xlsx, decisions.csv, findings.jsonl,
+index.html, one page per report (reports/NNN.html), its printable 审核意见 (review/NNN.html) and,
+for a report paired with the year before, the side-by-side page (compare/NNN.html); each atomically
+(``textcheck.output``)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,19 @@ from textcheck.render import batch_html, batch_tables
 if TYPE_CHECKING:  # pragma: no cover
     from textcheck.batch.run import BatchResult
 
-_SUMMARY_FILES = ("summary.csv", "summary.xlsx", "findings.jsonl", "index.html")
+_SUMMARY_FILES = ("summary.csv", "summary.xlsx", "decisions.csv", "findings.jsonl", "index.html")
+
+
+def pair_page(result) -> str:
+    """The side-by-side page of a year pair (``textcheck compare -f html``): what ``run_batch``'s
+    ``pair_page`` renders in the worker processes."""
+    from textcheck.render.compare_html import render
+
+    return render(result)
 
 
 def output_count(result: "BatchResult") -> int:
-    """How many files ``write_outputs`` writes: the summary files and one page per report."""
+    """How many files ``write_outputs`` writes (progress): the summary files and the pages of each report."""
     return len(_SUMMARY_FILES) + len(result.reports)
 
 
@@ -29,17 +39,26 @@ def write_outputs(result: "BatchResult", outdir: Path, progress: Callable[[int],
     from textcheck.batch.outdir import write_chunks_if_changed, write_if_changed
 
     written = []
-    pages = outdir / "reports"
-    keep = set()
-    for k, rep in enumerate(result.reports):
+    folders = {"reports": outdir / "reports", "review": outdir / "review", "compare": outdir / "compare"}
+    keep: dict[str, set[str]] = {k: set() for k in folders}
+    for k, rep in enumerate(result.reports):  # the pages first, one report at a time
         name = batch_html.page_name(k, len(result.reports))
-        keep.add(name)
-        write_if_changed(pages / name, batch_html.render_report(result, k).encode("utf-8"), durable=False)
+        keep["reports"].add(name)
+        write_if_changed(folders["reports"] / name, batch_html.render_report(result, k).encode("utf-8"), durable=False)
+        if rep["score"] is not None:
+            keep["review"].add(name)
+            write_if_changed(folders["review"] / name, batch_html.render_review(result, k).encode("utf-8"),
+                             durable=False)
+        page = _compare_page(rep.get("previous"))
+        if page is not None:
+            keep["compare"].add(name)
+            write_if_changed(folders["compare"] / name, page, durable=False)
         if progress:
             progress(1)
     render = {
         "summary.csv": batch_tables.render_csv,
         "summary.xlsx": batch_tables.render_xlsx,
+        "decisions.csv": lambda r: batch_tables.render_decisions_csv(r, batch_html.page_name),
         "index.html": lambda r: batch_html.render_index(r).encode("utf-8"),
     }
     for name in _SUMMARY_FILES:  # index.html last
@@ -50,11 +69,26 @@ def write_outputs(result: "BatchResult", outdir: Path, progress: Callable[[int],
         written.append(outdir / name)
         if progress:
             progress(1)
-    if pages.is_dir():  # pages left over from an earlier, larger batch
-        for old in pages.glob("*.html"):
-            if old.name not in keep:
-                try:
-                    old.unlink()
-                except OSError:
-                    pass
+    for key, folder in folders.items():  # pages left over from an earlier, larger batch
+        if folder.is_dir():
+            for old in folder.glob("*.html"):
+                if old.name not in keep[key]:
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass
     return written
+
+
+def _compare_page(prev) -> bytes | None:
+    """The year pair's page as the worker rendered it: from the cache folder or kept in memory."""
+    if not prev:
+        return None
+    if prev.get("page_html") is not None:
+        return prev["page_html"]
+    if prev.get("page_file"):
+        try:
+            return Path(prev["page_file"]).read_bytes()
+        except OSError:
+            return None
+    return None

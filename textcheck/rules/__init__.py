@@ -112,10 +112,17 @@ class RuleSpec:
     func: RuleFunc
     exclusive: bool = False  # when it fires, no other rule's findings are reported (not-a-report)
     scope: str = "report"  # report: run by the engine on one report; compare / batch: by those commands
+    name: str = ""  # short Chinese name for column headers and lists (重复段落); unique
+
+    @property
+    def label(self) -> str:
+        """The short Chinese name (the id for a rule declared without one)."""
+        return self.name or self.id
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "name": self.name,
             "severity": self.severity.value,
             "category": self.category,
             "scope": self.scope,
@@ -136,6 +143,7 @@ def rule(
     options: dict[str, Any] | None = None,
     exclusive: bool = False,
     scope: str = "report",
+    name: str = "",
 ) -> Callable[[RuleFunc], RuleFunc]:
     def register(func: RuleFunc) -> RuleFunc:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
@@ -150,6 +158,7 @@ def rule(
             func=func,
             exclusive=exclusive,
             scope=scope,
+            name=name,
         )
         return func
 

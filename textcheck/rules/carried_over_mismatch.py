@@ -14,6 +14,7 @@ def _num(c):
 
 @rule(
     "carried-over-mismatch",
+    name="结转数接不上",
     severity="warning",
     summary="上年“结转下年度继续办理”与本年“上年结转”不一致，或现行有效件数接不上",
     category="tables",

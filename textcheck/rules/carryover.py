@@ -47,6 +47,7 @@ def describe_changes(new: str, old: str, limit: int = 8) -> list[str]:
 
 @rule(
     "carryover-paragraph",
+    name="照搬上年段落",
     severity="warning",
     summary="新报告的段落照搬上年报告（原样，或只改了数字、年份）",
     category="carryover",
@@ -101,6 +102,7 @@ def carryover_paragraph(cmp: Comparison, ctx: Context):
 
 @rule(
     "problems-carryover",
+    name="问题照搬上年",
     severity="error",
     summary="“存在的主要问题及改进情况”大部分照搬上年报告",
     category="carryover",

@@ -53,6 +53,7 @@ def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], f
 
 @rule(
     "duplicate-paragraph",
+    name="重复段落",
     severity="error",
     summary="同一段文字在报告中出现两次（完全相同为错误，基本相同为警告）",
     category="duplication",

@@ -51,6 +51,7 @@ def _last_content_line(doc: Document) -> int:
 
 @rule(
     "empty-section",
+    name="部分无内容",
     severity="error",
     summary="某一部分只有标题没有内容，或在必须写明情况的地方只写了“无”",
     category="structure",

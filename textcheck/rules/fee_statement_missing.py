@@ -20,6 +20,7 @@ def _fee_statement() -> re.Pattern[str]:
 
 @rule(
     "fee-statement-missing",
+    name="未说明收费",
     severity="warning",
     summary="“其他需要报告的事项”未说明是否收取信息处理费",
     category="content",

@@ -129,6 +129,7 @@ def split_section(doc: Document, blocks: list[Block]) -> list[Sentence]:
 
 @rule(
     "generic-problems",
+    name="问题泛泛而谈",
     severity="warning",
     summary="“存在的主要问题及改进情况”泛泛而谈：只有套话，没有指出具体问题和具体措施",
     category="content",

@@ -15,6 +15,7 @@ _OVERRIDE = "也可以用 --issuer 指定发布机关的名称或区划代码（
 
 @rule(
     "identity-unknown",
+    name="机关年度不明",
     severity="info",
     summary="无法确定发布机关或报告年度，相关检查未做",
     category="identity",

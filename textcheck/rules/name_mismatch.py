@@ -81,6 +81,7 @@ def _abbreviation(foreign: str, issuer_chars: set[str]) -> re.Pattern[str] | Non
 
 @rule(
     "name-mismatch",
+    name="他单位名称",
     severity="error",
     summary="报告以作者口吻出现其他单位名称（疑似复制其他单位报告后未修改）",
     category="identity",

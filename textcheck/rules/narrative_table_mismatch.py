@@ -87,6 +87,7 @@ def _table_value(tables: Tables, kind: str):
 
 @rule(
     "narrative-table-mismatch",
+    name="正文与表不符",
     severity="warning",
     summary="正文中写的申请数、行政复议或行政诉讼件数与统计表不一致",
     category="tables",

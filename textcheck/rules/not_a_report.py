@@ -43,6 +43,7 @@ _SIGNAL_NAMES = {
 
 @rule(
     "not-a-report",
+    name="不是年度报告",
     severity="error",
     summary="文件不是政府信息公开工作年度报告（只报这一条，不做其他检查）",
     category="structure",

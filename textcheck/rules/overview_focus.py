@@ -92,6 +92,7 @@ def overview_focus(doc: Document) -> Focus:
 
 @rule(
     "overview-focus",
+    name="总体情况表态多",
     severity="info",
     summary="“总体情况”中背景性、表态性语句所占比例偏高（给出比例，供参考）",
     category="content",

@@ -18,6 +18,7 @@ def overview_length(doc: Document) -> tuple[int, int | None, int | None]:
 
 @rule(
     "overview-too-long",
+    name="总体情况过长",
     severity="warning",
     summary="“总体情况”篇幅超过 1000 字",
     category="length",

@@ -151,6 +151,7 @@ def _line_of(doc: Document, block: Block, needle: str) -> int:
 
 @rule(
     "repeated-word",
+    name="词语重复",
     severity="warning",
     summary="同一个词或短语紧挨着写了两遍（如“资金资金”“保障保障”），疑为录入失误",
     category="wording",

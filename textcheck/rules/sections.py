@@ -19,6 +19,7 @@ def _label(key: str) -> str:
 
 @rule(
     "section-missing",
+    name="缺少部分",
     severity="error",
     summary="缺少年度报告规定的六个部分之一",
     category="structure",
@@ -89,6 +90,7 @@ def section_missing(doc: Document, ctx: Context):
 
 @rule(
     "section-duplicate",
+    name="部分标题重复",
     severity="error",
     summary="同一部分的标题出现了两次",
     category="structure",
@@ -119,6 +121,7 @@ def section_duplicate(doc: Document, ctx: Context):
 
 @rule(
     "section-order",
+    name="部分顺序不对",
     severity="warning",
     summary="六个部分的顺序与规定格式不一致",
     category="structure",
@@ -158,6 +161,7 @@ def _numeral_text(n: int | None) -> str:
 
 @rule(
     "section-numbering",
+    name="部分编号错误",
     severity="warning",
     summary="部分标题的编号重新开始或重复（如“一、总体情况”之后又是“一、主动公开政府信息情况”）",
     category="structure",

@@ -61,6 +61,7 @@ def _sentence(text: str, pos: int) -> str:
 
 @rule(
     "stale-number",
+    name="数字未更新",
     severity="warning",
     summary="新报告中的统计数字与上年报告完全相同（可能没有更新）",
     category="carryover",
@@ -118,6 +119,7 @@ def stale_number(cmp: Comparison, ctx: Context):
 
 @rule(
     "stale-year",
+    name="年份未更新",
     severity="error",
     summary="新报告沿用上年文字时留下了上年的年份（把上年当作本年度）",
     category="carryover",

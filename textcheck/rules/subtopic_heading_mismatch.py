@@ -10,6 +10,7 @@ from textcheck.rules import Context, Hit, rule
 
 @rule(
     "subtopic-heading-mismatch",
+    name="小标题与内容不符",
     severity="warning",
     summary="“总体情况”的小标题写的是一个方面，下面的内容写的却是另一个方面",
     category="structure",

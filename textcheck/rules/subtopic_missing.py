@@ -11,6 +11,7 @@ from textcheck.rules import Context, Hit, rule
 
 @rule(
     "subtopic-missing",
+    name="总体情况缺方面",
     severity="error",
     summary="“总体情况”未涉及五个方面之一（主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
     category="structure",

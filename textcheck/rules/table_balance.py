@@ -54,6 +54,7 @@ def message(t: Table, c: Check) -> tuple[str, str]:
 
 @rule(
     "table-balance",
+    name="统计表不平衡",
     severity="error",
     summary="统计表数据不符合勾稽关系（第一项加第二项等于第三项加第四项，总计等于各项之和）",
     category="tables",

@@ -9,6 +9,7 @@ from textcheck.rules import Context, Hit, rule
 
 @rule(
     "table-blank",
+    name="统计表有空格",
     severity="warning",
     summary="统计表中有空白单元格（没有数据的应填“0”，不能留有空白）",
     category="tables",

@@ -9,6 +9,7 @@ from textcheck.rules import Context, Hit, rule
 
 @rule(
     "table-template",
+    name="统计表旧格式",
     severity="warning",
     summary="统计表使用了旧版格式，或缺少格式规定的行",
     category="tables",

@@ -11,6 +11,7 @@ _TABLE_SECTIONS = ("active", "requests", "review")
 
 @rule(
     "table-unreadable",
+    name="统计表读不出",
     severity="info",
     summary="统计表（或其中几行）无法准确读出，相关核对未进行",
     category="tables",

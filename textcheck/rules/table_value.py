@@ -14,6 +14,7 @@ _DECIMALS = re.compile(r"保留\s*(\d)\s*位小数")
 
 @rule(
     "table-value",
+    name="统计表数值不合规",
     severity="error",
     summary="统计表中的数字不合规：件数为负数或带小数，收费金额单位或小数位数不对",
     category="tables",

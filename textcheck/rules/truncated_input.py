@@ -15,6 +15,7 @@ _HOW = {
 
 @rule(
     "truncated-input",
+    name="文件不完整",
     severity="info",
     summary="文件在报告结束前中断（句子或表格没有完，或后面的部分都没有），中断处之后无法检查",
     category="structure",

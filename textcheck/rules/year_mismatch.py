@@ -63,6 +63,7 @@ def _inside_brackets(text: str, pos: int) -> bool:
 
 @rule(
     "year-mismatch",
+    name="年份不一致",
     severity="error",
     summary="报告年份前后不一致（标题、统计期限、正文本年度叙述、改进计划与落款日期）",
     category="identity",
