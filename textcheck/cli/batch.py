@@ -31,7 +31,8 @@ def batch(
     from textcheck.batch.run import run_batch
     from textcheck.batch.score import score_weights
     from textcheck.finding import exit_code
-    from textcheck.render.batch_output import output_count, write_outputs
+    from textcheck.output import refuse_inputs_as_outputs
+    from textcheck.render.batch_output import _SUMMARY_FILES as SUMMARY_FILES, output_count, write_outputs
 
     cfg = load_config_or_exit(config)
     try:
@@ -50,6 +51,7 @@ def batch(
     if not files:
         fail("没有找到可检查的报告文件（支持 .txt .docx .pdf .html .htm）")
     cache = str(cache_dir or (output / ".cache"))
+    refuse_inputs_as_outputs([output / n for n in SUMMARY_FILES], files, folders=[output / "reports", cache])
     err = console(stderr=True)
     show = not quiet and _interactive()
     try:

@@ -16,11 +16,13 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
 from textcheck.document import Source
 from textcheck.errors import InputError
+from textcheck.text import visible_path
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -76,6 +78,11 @@ _OLE = (
 )
 
 
+MSG_SPECIAL = (
+    "这不是普通文件（是设备、管道或其他特殊文件），不会读取；要从管道读取报告请用“-”表示标准输入"
+)
+
+
 def _mb(n: int) -> str:
     return f"{n / 1048576:.1f}".rstrip("0").rstrip(".")
 
@@ -109,6 +116,8 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     Raises ``InputError`` (Chinese message) for anything that is not a readable report.
     """
     p = os.fspath(path) if not isinstance(path, str) else path
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
     if p == "-":
         try:
             data = sys.stdin.buffer.read(max_bytes + 1)
@@ -120,10 +129,22 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return read_bytes(read_file_bytes(p, max_bytes=max_bytes), path=p, suffix=Path(p).suffix)
 
 
+
 def read_file_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of the file at ``path`` (read-only), or ``InputError`` with a Chinese message
-    (missing, a folder, no permission, larger than ``max_bytes``)."""
+    (missing, a folder, no permission, larger than ``max_bytes``). Messages name the file by its
+    visible form (``textcheck.text.visible_path``)."""
     p = os.fspath(path) if not isinstance(path, str) else path
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
+    try:
+        return _read_file_bytes(p, max_bytes)
+    except InputError as exc:
+        exc.path = visible_path(exc.path) if exc.path else exc.path
+        raise
+
+
+def _read_file_bytes(p: str, max_bytes: int) -> bytes:
     try:
         fp = Path(p)
         if fp.is_dir():
@@ -137,10 +158,16 @@ def read_file_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYT
         raise _os_error(exc, p) from exc
     except ValueError as exc:  # e.g. NUL character in the path
         raise InputError("文件路径无效", path=p) from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(MSG_SPECIAL, path=p)
     if st.st_size > max_bytes:
         raise _too_large(st.st_size, max_bytes, p)
     try:
-        with open(fp, "rb") as fh:  # read-only; the input is never modified
+        # read-only; non-blocking, so that a file swapped for a FIFO after the check cannot hang us
+        fd = os.open(fp, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb", closefd=True) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(MSG_SPECIAL, path=p)
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise _os_error(exc, p) from exc
@@ -235,7 +262,12 @@ _CORRUPT = {
 
 
 def read_bytes(data: bytes, *, path: str, suffix: str = "") -> Source:
-    """Read already-loaded bytes (file content or standard input) into a ``Source``."""
+    """Read already-loaded bytes (file content or standard input) into a ``Source``.
+
+    ``Source.path`` and the path of every error are the visible form of ``path``
+    (``textcheck.text.visible_path``: undecodable bytes and control characters escaped), so every
+    output shows the same name and can always be written as UTF-8."""
+    path = visible_path(path)
     if not data or not data.strip(b" \t\r\n\f\v\x00"):
         from textcheck.readers.txt import MSG_EMPTY
 
