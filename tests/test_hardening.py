@@ -268,3 +268,26 @@ def test_any_file_name_never_crashes_check(tmp_path, name):
     assert data["path"] == visible_path(os.fsdecode(f))
     p = run("check", f, "-f", "json")
     assert json.loads(p.stdout.decode("utf-8"))["path"] == data["path"]
+
+
+# ---------------------------------------------------------------------------------------------
+# item 8: UTF-16 without a byte-order mark, in Chinese, is read as docs/formats.md promises
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_chinese_is_read(tmp_path, enc):
+    text = SEED.read_text(encoding="utf-8")
+    f = tmp_path / "r.txt"
+    f.write_bytes(text.encode(enc))
+    p = run("check", f, "-f", "json")
+    no_traceback(p)
+    assert p.returncode in (0, 1), p.stderr.decode("utf-8")
+    assert json.loads(p.stdout.decode("utf-8"))["encoding"] == enc
+
+
+def test_binary_with_nul_bytes_is_still_binary():
+    from textcheck.errors import InputError
+    from textcheck.readers import read_bytes
+
+    with pytest.raises(InputError, match="二进制"):
+        read_bytes(bytes(range(256)) * 8, path="x.txt", suffix=".txt")

@@ -79,6 +79,23 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
+    """BOM-less UTF-16 of Chinese text: most characters have no NUL byte, so the every-other-byte
+    pattern of ``_looks_utf16`` does not show; accepted when one byte order decodes strictly to text
+    that is Chinese (CJK share as for GB18030) with no control characters."""
+    if len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if (len(text) >= 8 and "\x00" not in text and control_ratio(text) == 0.0 and _cjk_ratio(text) >= 0.9
+                and sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= 0.3 * len(text.strip())):
+            return text, enc
+    return None
+
+
 def decode(data: bytes, *, path: str) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding name). Raises ``InputError`` only."""
     if not data.strip(b" \t\r\n\f\v\x00"):
@@ -104,6 +121,9 @@ def decode(data: bytes, *, path: str) -> tuple[str, str]:
                 return check_text(data.decode(enc), path=path), enc
             except UnicodeDecodeError:
                 pass
+        chinese = _utf16_chinese(data)
+        if chinese is not None:
+            return chinese
         raise InputError(MSG_BINARY, path=path)
     try:
         return check_text(data.decode("utf-8"), path=path), "utf-8"
