@@ -212,6 +212,38 @@ def test_a_normally_nested_page_is_still_read(tmp_path):
     assert "一、总体情况" in read_bytes(page.encode("utf-8"), path="x.html", suffix=".html").text
 
 
+def _long_text(mb: float) -> bytes:
+    head = "某某县人民政府2021年政府信息公开工作年度报告\n一、总体情况\n"
+    line = "2021年，本县第{}次会议研究部署政府信息公开工作，完善制度，规范流程，提升公开质量和实效。\n"
+    out, size, i = [head], 0, 0
+    while size < mb * 1048576:
+        s = line.format(i)
+        out.append(s)
+        size += len(s.encode("utf-8"))
+        i += 1
+    return "".join(out).encode("utf-8")
+
+
+def test_a_19_mb_text_is_refused_quickly_with_the_limit(tmp_path):
+    f = tmp_path / "big.txt"
+    f.write_bytes(_long_text(19))
+    assert f.stat().st_size < 20 * 1048576
+    t = time.monotonic()
+    p = run("check", f, timeout=120)
+    assert time.monotonic() - t < 30  # was 38 minutes at 6.7 GB
+    no_traceback(p)
+    assert p.returncode == 2 and "文字过多" in p.stderr.decode("utf-8") and "--max-size" in p.stderr.decode("utf-8")
+
+
+def test_a_long_text_under_the_limit_is_checked_in_bounded_time(tmp_path):
+    f = tmp_path / "long.txt"
+    f.write_bytes(_long_text(1))
+    t = time.monotonic()
+    p = run("check", f, timeout=180)
+    assert time.monotonic() - t < 60
+    assert p.returncode in (0, 1), p.stderr.decode("utf-8")
+
+
 # ---------------------------------------------------------------------------------------------
 # item 3: file names
 

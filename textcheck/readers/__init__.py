@@ -125,8 +125,8 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             raise InputError("无法读取标准输入", path="-") from exc
         if len(data) > max_bytes:
             raise _too_large(None, max_bytes, "-")
-        return read_bytes(data, path="-", suffix="")
-    return read_bytes(read_file_bytes(p, max_bytes=max_bytes), path=p, suffix=Path(p).suffix)
+        return read_bytes(data, path="-", suffix="", max_bytes=max_bytes)
+    return read_bytes(read_file_bytes(p, max_bytes=max_bytes), path=p, suffix=Path(p).suffix, max_bytes=max_bytes)
 
 
 
@@ -261,7 +261,40 @@ _CORRUPT = {
 }
 
 
-def read_bytes(data: bytes, *, path: str, suffix: str = "") -> Source:
+# Decoded text is capped too: a 19 MB plain text (under the size limit) has millions of characters
+# and every later stage is at least linear in them. Both caps grow with --max-size (per MB of the
+# limit: 100,000 characters, 2,500 lines); the default 20 MB gives about 2 million characters and
+# 52,000 lines, some 40 times the longest real report.
+CHARS_PER_MB = 100_000
+LINES_PER_MB = 2_500
+
+
+def text_limits(max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[int, int]:
+    """(characters, lines) a decoded report may have when files may have ``max_bytes``."""
+    mb = max_bytes / 1048576
+    return max(1000, int(CHARS_PER_MB * mb)), max(100, int(LINES_PER_MB * mb))
+
+
+def check_text_limits(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """``source``, or ``InputError`` when its text has more characters or lines than ``text_limits``."""
+    max_chars, max_lines = text_limits(max_bytes)
+    n_chars = len(source.text)
+    if n_chars > max_chars:
+        raise InputError(f"文字过多（约 {n_chars // 10000} 万字，上限 {max_chars // 10000} 万字）；年度报告通常不超过 5 万字，"
+                         "请确认文件是否正确（上限随 --max-size 调整）", path=source.path)
+    n_lines = source.text.count("\n") + 1
+    if n_lines > max_lines:
+        raise InputError(f"段落过多（{n_lines} 行，上限 {max_lines} 行）；年度报告通常不超过 2000 行，"
+                         "请确认文件是否正确（上限随 --max-size 调整）", path=source.path)
+    return source
+
+
+def read_bytes(data: bytes, *, path: str, suffix: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read already-loaded bytes into a ``Source`` (see ``_read_bytes``), within ``text_limits``."""
+    return check_text_limits(_read_bytes(data, path=path, suffix=suffix), max_bytes)
+
+
+def _read_bytes(data: bytes, *, path: str, suffix: str = "") -> Source:
     """Read already-loaded bytes (file content or standard input) into a ``Source``.
 
     ``Source.path`` and the path of every error are the visible form of ``path``
