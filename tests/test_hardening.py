@@ -323,3 +323,45 @@ def test_binary_with_nul_bytes_is_still_binary():
 
     with pytest.raises(InputError, match="二进制"):
         read_bytes(bytes(range(256)) * 8, path="x.txt", suffix=".txt")
+
+
+REPORT = ROOT / "corpora" / "samples" / "003_c09c82378b8e7991.txt"  # a report (seed 000 is not one)
+
+
+def _one_bad_byte(tmp_path) -> Path:
+    data = REPORT.read_bytes()
+    k = data.index("主动公开".encode("utf-8"))
+    f = tmp_path / "r.txt"
+    f.write_bytes(data[:k] + b"\xff" + data[k:])
+    return f
+
+
+def test_decode_replaced_fires_on_one_bad_byte_instead_of_refusing(tmp_path):
+    f = _one_bad_byte(tmp_path)
+    p = run("check", f, "-f", "json")
+    no_traceback(p)
+    assert p.returncode in (0, 1), p.stderr.decode("utf-8")
+    d = json.loads(p.stdout.decode("utf-8"))
+    hits = [x for x in d["findings"] if x["rule"] == "decode-replaced"]
+    assert len(hits) == 1 and hits[0]["severity"] == "info" and "1 个字符" in hits[0]["message"]
+    assert hits[0]["line"] == REPORT.read_bytes()[: REPORT.read_bytes().index("主动公开".encode("utf-8"))].count(b"\n") + 1
+
+
+def test_decode_replaced_silent_on_clean_and_gbk_text(tmp_path):
+    from tests.support import check_text, rules_of
+
+    assert "decode-replaced" not in rules_of(check_text(REPORT.read_text(encoding="utf-8")))
+    f = tmp_path / "gbk.txt"
+    f.write_bytes(REPORT.read_text(encoding="utf-8").encode("gb18030"))
+    p = run("check", f, "-f", "json")
+    d = json.loads(p.stdout.decode("utf-8"))
+    assert d["encoding"] == "gb18030" and not [x for x in d["findings"] if x["rule"] == "decode-replaced"]
+
+
+def test_many_bad_bytes_are_still_refused():
+    from textcheck.errors import InputError
+    from textcheck.readers import read_bytes
+
+    data = bytes(range(0x80, 0x100)) * 40 + "一、总体情况".encode("utf-8")
+    with pytest.raises(InputError):
+        read_bytes(data, path="x.txt", suffix=".txt")

@@ -96,6 +96,20 @@ def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+# UTF-8 with a few damaged bytes (a bad sector, a truncated copy, one stray GBK character) is read
+# with U+FFFD in their place when they are at most this share of the text (rule decode-replaced then
+# says how many); a GBK file read as UTF-8 gives a replacement for nearly every Chinese character.
+MAX_REPLACED_SHARE = 0.001
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    text = data.decode("utf-8", "replace")
+    replaced = text.count("\ufffd")
+    if replaced and replaced <= max(1, MAX_REPLACED_SHARE * len(text)) and _cjk_ratio(text.replace("\ufffd", "")) >= 0.5:
+        return text
+    return None
+
+
 def decode(data: bytes, *, path: str) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding name). Raises ``InputError`` only."""
     if not data.strip(b" \t\r\n\f\v\x00"):
@@ -129,6 +143,9 @@ def decode(data: bytes, *, path: str) -> tuple[str, str]:
         return check_text(data.decode("utf-8"), path=path), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return check_text(mostly, path=path), "utf-8"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
