@@ -238,16 +238,14 @@ def test_unreadable_file_permission(tmp_path, monkeypatch):
         finally:
             os.chmod(p, 0o644)
     else:  # root reads anything: simulate the operating system refusing
-        import builtins
-
-        real_open = builtins.open
+        real_open = os.open  # the reader opens with os.open (non-blocking, regular files only)
 
         def deny(file, *a, **k):
             if str(file) == str(p):
                 raise PermissionError(13, "Permission denied", str(p))
             return real_open(file, *a, **k)
 
-        monkeypatch.setattr(builtins, "open", deny)
+        monkeypatch.setattr(os, "open", deny)
         with pytest.raises(InputError, match="没有读取该文件的权限"):
             read_path(p)
 

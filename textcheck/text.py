@@ -149,3 +149,42 @@ def template_share(text: str, min_chars: int = MIN_PHRASE) -> float:
         return 0.0
     covered = sum(m.end() - m.start() for m in pattern.finditer(comp))
     return round(min(1.0, covered / len(comp)), 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# file names as shown
+
+
+# characters a file name may carry that must not reach a terminal, a JSON file or a page as they are:
+# control characters (ESC starts terminal escapes) and the bidirectional overrides (they reorder
+# what a reader sees)
+_INVISIBLE = frozenset(range(0x20)) | {0x7F} | frozenset(range(0x80, 0xA0)) | {
+    0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def visible_path(path: "str | bytes | os.PathLike[str] | os.PathLike[bytes]") -> str:
+    """A file name as every output shows it: always encodable as UTF-8, nothing a terminal acts on.
+
+    Bytes that are not UTF-8 (a GBK name from a Windows archive: Python decodes them to lone
+    surrogates, "surrogateescape") become ``\\xNN`` of the original byte; control characters
+    (ESC -> ``\\x1b``) and direction overrides become ``\\xNN`` / ``\\uNNNN``. Any other name is
+    returned unchanged, so a visible path of a visible path is the same string."""
+    import os
+
+    s = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
+    if isinstance(s, bytes):
+        s = os.fsdecode(s)
+    if s.isprintable() and not any(0xD800 <= ord(c) <= 0xDFFF for c in s):
+        return s
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte, kept by surrogateescape
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif 0xD800 <= o <= 0xDFFF:
+            out.append(f"\\u{o:04x}")
+        elif o in _INVISIBLE:
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+
+from textcheck.text import visible_path
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -37,7 +39,8 @@ def batch(
     from textcheck.finding import exit_code
     from textcheck.batch.decisions import load_decisions
     from textcheck.batch.units import expected_units
-    from textcheck.render.batch_output import output_count, pair_page, write_outputs
+    from textcheck.output import refuse_inputs_as_outputs
+    from textcheck.render.batch_output import _SUMMARY_FILES as SUMMARY_FILES, output_count, pair_page, write_outputs
 
     cfg = load_config_or_exit(config)
     try:
@@ -53,6 +56,9 @@ def batch(
             expected_units(region)
         except ValueError as exc:
             fail(str(exc))
+    for p in paths:  # the output folder is never read as input: the same folder for both is a mistake
+        if os.path.isdir(p) and os.path.realpath(p) == os.path.realpath(output):
+            fail(f"输出文件不能是输入文件：输出文件夹 {visible_path(str(output))} 就是要检查的文件夹，请用 -o 指定另一个文件夹")
     files, missing = discover(paths, exclude=[output])
     old_files, old_missing = discover(history, exclude=[output]) if history else ([], [])
     for m in missing + old_missing:
@@ -73,6 +79,8 @@ def batch(
             error(f"{decisions}：{unknown} 行的“审核结论”既不是“确认”也不是“不采纳”，按待审核处理")
     extra = {"history": old_files, "decisions": decided, "expect": expect, "pair_page": pair_page}
     cache = str(cache_dir or (output / ".cache"))
+    refuse_inputs_as_outputs([output / n for n in SUMMARY_FILES], list(files) + list(old_files),
+                             folders=[output / "reports", output / "review", output / "compare", cache])
     err = console(stderr=True)
     show = not quiet and _interactive()
     from contextlib import ExitStack

@@ -17,6 +17,7 @@ from textcheck.cli.common import (
     write_output,
 )
 from textcheck.errors import TextcheckError
+from textcheck.output import refuse_inputs_as_outputs
 
 
 def check(
@@ -33,6 +34,7 @@ def check(
     from textcheck.engine import check_path
 
     cfg = load_config_or_exit(config, issuer)
+    refuse_inputs_as_outputs([output] if output is not None else [], files)
     threshold = effective_fail_on(fail_on, cfg)
     results = []
     unreadable = False

@@ -19,6 +19,7 @@ from textcheck.cli.common import (
     write_output,
 )
 from textcheck.errors import TextcheckError
+from textcheck.output import refuse_inputs_as_outputs
 
 
 class CompareFormat(str, Enum):
@@ -39,6 +40,7 @@ def compare(
 ) -> None:
     """对照上年和本年的年度报告：逐部分计算沿用上年文字的比例，列出照搬的段落、未更新的数字和年份。"""
     cfg = load_config_or_exit(config)
+    refuse_inputs_as_outputs([output] if output is not None else [], [old, new])
     threshold = effective_fail_on(fail_on, cfg)
     from textcheck.compare import compare_paths
 

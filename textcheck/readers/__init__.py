@@ -16,11 +16,13 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
 from textcheck.document import Source
 from textcheck.errors import InputError
+from textcheck.text import visible_path
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -76,6 +78,11 @@ _OLE = (
 )
 
 
+MSG_SPECIAL = (
+    "这不是普通文件（是设备、管道或其他特殊文件），不会读取；要从管道读取报告请用“-”表示标准输入"
+)
+
+
 def _mb(n: int) -> str:
     return f"{n / 1048576:.1f}".rstrip("0").rstrip(".")
 
@@ -109,6 +116,8 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     Raises ``InputError`` (Chinese message) for anything that is not a readable report.
     """
     p = os.fspath(path) if not isinstance(path, str) else path
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
     if p == "-":
         try:
             data = sys.stdin.buffer.read(max_bytes + 1)
@@ -116,14 +125,26 @@ def read_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             raise InputError("无法读取标准输入", path="-") from exc
         if len(data) > max_bytes:
             raise _too_large(None, max_bytes, "-")
-        return read_bytes(data, path="-", suffix="")
-    return read_bytes(read_file_bytes(p, max_bytes=max_bytes), path=p, suffix=Path(p).suffix)
+        return read_bytes(data, path="-", suffix="", max_bytes=max_bytes)
+    return read_bytes(read_file_bytes(p, max_bytes=max_bytes), path=p, suffix=Path(p).suffix, max_bytes=max_bytes)
+
 
 
 def read_file_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of the file at ``path`` (read-only), or ``InputError`` with a Chinese message
-    (missing, a folder, no permission, larger than ``max_bytes``)."""
+    (missing, a folder, no permission, larger than ``max_bytes``). Messages name the file by its
+    visible form (``textcheck.text.visible_path``)."""
     p = os.fspath(path) if not isinstance(path, str) else path
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
+    try:
+        return _read_file_bytes(p, max_bytes)
+    except InputError as exc:
+        exc.path = visible_path(exc.path) if exc.path else exc.path
+        raise
+
+
+def _read_file_bytes(p: str, max_bytes: int) -> bytes:
     try:
         fp = Path(p)
         if fp.is_dir():
@@ -137,10 +158,16 @@ def read_file_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYT
         raise _os_error(exc, p) from exc
     except ValueError as exc:  # e.g. NUL character in the path
         raise InputError("文件路径无效", path=p) from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(MSG_SPECIAL, path=p)
     if st.st_size > max_bytes:
         raise _too_large(st.st_size, max_bytes, p)
     try:
-        with open(fp, "rb") as fh:  # read-only; the input is never modified
+        # read-only; non-blocking, so that a file swapped for a FIFO after the check cannot hang us
+        fd = os.open(fp, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb", closefd=True) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(MSG_SPECIAL, path=p)
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise _os_error(exc, p) from exc
@@ -234,8 +261,46 @@ _CORRUPT = {
 }
 
 
-def read_bytes(data: bytes, *, path: str, suffix: str = "") -> Source:
-    """Read already-loaded bytes (file content or standard input) into a ``Source``."""
+# Decoded text is capped too: a 19 MB plain text (under the size limit) has millions of characters
+# and every later stage is at least linear in them. Both caps grow with --max-size (per MB of the
+# limit: 100,000 characters, 2,500 lines); the default 20 MB gives about 2 million characters and
+# 52,000 lines, some 40 times the longest real report.
+CHARS_PER_MB = 100_000
+LINES_PER_MB = 2_500
+
+
+def text_limits(max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[int, int]:
+    """(characters, lines) a decoded report may have when files may have ``max_bytes``."""
+    mb = max_bytes / 1048576
+    return max(1000, int(CHARS_PER_MB * mb)), max(100, int(LINES_PER_MB * mb))
+
+
+def check_text_limits(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """``source``, or ``InputError`` when its text has more characters or lines than ``text_limits``."""
+    max_chars, max_lines = text_limits(max_bytes)
+    n_chars = len(source.text)
+    if n_chars > max_chars:
+        raise InputError(f"文字过多（约 {n_chars // 10000} 万字，上限 {max_chars // 10000} 万字）；年度报告通常不超过 5 万字，"
+                         "请确认文件是否正确（上限随 --max-size 调整）", path=source.path)
+    n_lines = source.text.count("\n") + 1
+    if n_lines > max_lines:
+        raise InputError(f"段落过多（{n_lines} 行，上限 {max_lines} 行）；年度报告通常不超过 2000 行，"
+                         "请确认文件是否正确（上限随 --max-size 调整）", path=source.path)
+    return source
+
+
+def read_bytes(data: bytes, *, path: str, suffix: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read already-loaded bytes into a ``Source`` (see ``_read_bytes``), within ``text_limits``."""
+    return check_text_limits(_read_bytes(data, path=path, suffix=suffix), max_bytes)
+
+
+def _read_bytes(data: bytes, *, path: str, suffix: str = "") -> Source:
+    """Read already-loaded bytes (file content or standard input) into a ``Source``.
+
+    ``Source.path`` and the path of every error are the visible form of ``path``
+    (``textcheck.text.visible_path``: undecodable bytes and control characters escaped), so every
+    output shows the same name and can always be written as UTF-8."""
+    path = visible_path(path)
     if not data or not data.strip(b" \t\r\n\f\v\x00"):
         from textcheck.readers.txt import MSG_EMPTY
 

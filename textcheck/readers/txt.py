@@ -79,6 +79,37 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
+    """BOM-less UTF-16 of Chinese text: most characters have no NUL byte, so the every-other-byte
+    pattern of ``_looks_utf16`` does not show; accepted when one byte order decodes strictly to text
+    that is Chinese (CJK share as for GB18030) with no control characters."""
+    if len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if (len(text) >= 8 and "\x00" not in text and control_ratio(text) == 0.0 and _cjk_ratio(text) >= 0.9
+                and sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= 0.3 * len(text.strip())):
+            return text, enc
+    return None
+
+
+# UTF-8 with a few damaged bytes (a bad sector, a truncated copy, one stray GBK character) is read
+# with U+FFFD in their place when they are at most this share of the text (rule decode-replaced then
+# says how many); a GBK file read as UTF-8 gives a replacement for nearly every Chinese character.
+MAX_REPLACED_SHARE = 0.001
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    text = data.decode("utf-8", "replace")
+    replaced = text.count("\ufffd")
+    if replaced and replaced <= max(1, MAX_REPLACED_SHARE * len(text)) and _cjk_ratio(text.replace("\ufffd", "")) >= 0.5:
+        return text
+    return None
+
+
 def decode(data: bytes, *, path: str) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding name). Raises ``InputError`` only."""
     if not data.strip(b" \t\r\n\f\v\x00"):
@@ -104,11 +135,17 @@ def decode(data: bytes, *, path: str) -> tuple[str, str]:
                 return check_text(data.decode(enc), path=path), enc
             except UnicodeDecodeError:
                 pass
+        chinese = _utf16_chinese(data)
+        if chinese is not None:
+            return chinese
         raise InputError(MSG_BINARY, path=path)
     try:
         return check_text(data.decode("utf-8"), path=path), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return check_text(mostly, path=path), "utf-8"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

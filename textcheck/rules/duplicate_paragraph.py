@@ -24,31 +24,112 @@ def _counts(b: Block) -> bool:
     return template_share(t) < TEMPLATE_SHARE
 
 
+# Up to this many distinct paragraphs every pair is scored (exactly as before: a real report has at
+# most a few hundred paragraphs, so the all-pairs matrix costs well under a second). Above it, pairs
+# are first proposed by MinHash buckets and only the proposed pairs are scored (near-linear).
+EXACT_PAIRS_LIMIT = 800
+_BANDS, _ROWS = 16, 2  # MinHash LSH: 16 bands of 2 hashes (a Jaccard-0.5 pair is proposed with p > 0.99)
+_WINDOW = 4  # in a bucket, a paragraph is paired with the bucket's first member and its 4 predecessors
+
+
 def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], float]:
     """Pairs (i < j) of ``texts`` whose similarity is at least ``min_score`` (0-100).
 
-    Two rapidfuzz scorers over all pairs (a report has at most a few hundred paragraphs, so the
-    exact all-pairs matrix costs milliseconds): ``ratio`` on characters (edits in place) and
-    ``token_sort_ratio`` on jieba words joined by spaces (the same sentences in another order).
-    The pair's score is the higher of the two.
+    Two rapidfuzz scorers: ``ratio`` on characters (edits in place) and ``token_sort_ratio`` on jieba
+    words joined by spaces (the same sentences in another order). The pair's score is the higher of
+    the two. Candidate generation comes first (``_candidates``); only candidate pairs are scored.
     """
     if len(texts) < 2:
         return {}
+    chars = [comparable(t) for t in texts]
+    reps, out = _exact_buckets(chars, min_score)
+    if len(reps) < 2:
+        return out
+    words = {i: " ".join(w for w in cut(texts[i]) if comparable(w)) for i in reps}
+    for (i, j), v in _score_candidates(reps, chars, words, min_score).items():
+        out[(i, j)] = v
+    return out
+
+
+def _exact_buckets(chars: list[str], min_score: float) -> tuple[list[int], dict[tuple[int, int], float]]:
+    """Identical texts (after ``comparable``) form one bucket: the first is its representative,
+    every later copy is paired with it at 100. Only representatives are scored against each other:
+    a later copy scores exactly what its representative scores, and the rule points to the earliest
+    paragraph of the best score, which is the representative."""
+    first: dict[str, int] = {}
+    reps: list[int] = []
+    out: dict[tuple[int, int], float] = {}
+    for j, key in enumerate(chars):
+        i = first.setdefault(key, j)
+        if i == j:
+            reps.append(j)
+        elif 100.0 >= min_score:
+            out[(i, j)] = 100.0
+    return reps, out
+
+
+def _score_candidates(reps: list[int], chars: list[str], words: dict[int, str],
+                      min_score: float) -> dict[tuple[int, int], float]:
     from rapidfuzz import fuzz, process
 
-    chars = [comparable(t) for t in texts]
-    words = [" ".join(w for w in cut(t) if comparable(w)) for t in texts]
     out: dict[tuple[int, int], float] = {}
-    for scorer, items in ((fuzz.ratio, chars), (fuzz.token_sort_ratio, words)):
-        matrix = process.cdist(items, items, scorer=scorer, score_cutoff=min_score, workers=1)
-        n = len(items)
-        for i in range(n):
-            row = matrix[i]
-            for j in range(i + 1, n):
-                v = float(row[j])
-                if v >= min_score and v > out.get((i, j), 0.0):
-                    out[(i, j)] = v
+    if len(reps) <= EXACT_PAIRS_LIMIT:  # every pair
+        for scorer, items in ((fuzz.ratio, [chars[i] for i in reps]), (fuzz.token_sort_ratio, [words[i] for i in reps])):
+            matrix = process.cdist(items, items, scorer=scorer, score_cutoff=min_score, workers=1)
+            for a, b in zip(*matrix.nonzero()):
+                if a < b:
+                    v = float(matrix[a, b])
+                    key = (reps[a], reps[b])
+                    if v >= min_score and v > out.get(key, 0.0):
+                        out[key] = v
+        return out
+    pairs = _candidates([chars[i] for i in reps], [words[i] for i in reps])
+    if not pairs:
+        return out
+    left = [a for a, _ in pairs]
+    right = [b for _, b in pairs]
+    for scorer, items in ((fuzz.ratio, [chars[i] for i in reps]), (fuzz.token_sort_ratio, [words[i] for i in reps])):
+        scores = process.cpdist([items[a] for a in left], [items[b] for b in right], scorer=scorer,
+                                score_cutoff=min_score, workers=1)
+        for a, b, v in zip(left, right, scores.tolist()):
+            key = (reps[a], reps[b])
+            if v >= min_score and v > out.get(key, 0.0):
+                out[key] = float(v)
     return out
+
+
+def _candidates(chars: list[str], words: list[str]) -> list[tuple[int, int]]:
+    """Pairs (a < b) worth scoring, at most ``len(chars) * _BANDS * (_WINDOW + 1)`` of them.
+
+    MinHash over a paragraph's character 3-grams and its words (what two near-copies share even when
+    their sentences are reordered), bucketed by bands of hashes (locality-sensitive hashing). In a
+    bucket, each paragraph is paired with the bucket's first member and its ``_WINDOW`` predecessors,
+    so a thousand near-identical paragraphs give a few thousand pairs, not half a million."""
+    import zlib
+
+    import numpy as np
+
+    k = _BANDS * _ROWS
+    prime = np.uint64((1 << 61) - 1)
+    rng = np.random.default_rng(20)  # fixed seed: deterministic candidates
+    mul = rng.integers(1, 1 << 30, size=k, dtype=np.uint64)
+    add = rng.integers(0, 1 << 30, size=k, dtype=np.uint64)
+    buckets: dict[tuple, list[int]] = {}
+    for idx, (c, w) in enumerate(zip(chars, words)):
+        feats = {c[p : p + 3] for p in range(max(1, len(c) - 2))} | {"\x00" + t for t in w.split()}
+        h = np.fromiter((zlib.crc32(f.encode("utf-8")) for f in sorted(feats)), dtype=np.uint64)
+        sig = ((mul[:, None] * h[None, :] + add[:, None]) % prime).min(axis=1)
+        for band in range(_BANDS):
+            key = (band, *sig[band * _ROWS : (band + 1) * _ROWS].tolist())
+            buckets.setdefault(key, []).append(idx)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for pos in range(1, len(members)):
+            b = members[pos]
+            pairs.add((members[0], b))
+            for a in members[max(0, pos - _WINDOW) : pos]:
+                pairs.add((a, b))
+    return sorted(pairs)
 
 
 @rule(
