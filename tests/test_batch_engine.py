@@ -299,7 +299,7 @@ def test_property_hostile_batch_folders_never_hang_or_crash(tmp_path_factory):
             elif kind == "loop":
                 os.symlink(p.name, p)
             elif kind == "dangling":
-                os.symlink("missing.txt", p)
+                os.symlink(f"missing{k}.txt", p)  # distinct targets: discover merges entries with one target
             elif kind == "empty":
                 p.write_bytes(b"")
             elif kind == "binary":
