@@ -148,15 +148,13 @@ def main(argv=None) -> int:
         sample = sorted(rng.sample(ok, min(args.recall_sample, len(ok))))
         sub = [records[i] for i in sample]
         t0 = time.perf_counter()
-        verified: set[tuple[int, int]] = set()
-        cm_sub = cross_match(sub, opts, verified_pairs=verified)
+        cm_sub = cross_match(sub, opts, keep_graph=True)
         t_sub = time.perf_counter() - t0
-        found = {(cm_sub.para_ids[a], cm_sub.para_ids[b]) for a, b in verified}
-        found = {(x, y) if x < y else (y, x) for x, y in found}
+        gid = {pair: g for g, pair in enumerate(cm_sub.para_ids)}
         t0 = time.perf_counter()
         truth = all_pairs_truth(sub, opts, range(len(sub)))
         t_truth = time.perf_counter() - t0
-        hit = len(truth & found)
+        hit = sum(1 for a, b in truth if a in gid and b in gid and cm_sub.matched(gid[a], gid[b]))
         recall = hit / len(truth) if truth else 1.0
 
         t_out = 0.0

@@ -125,7 +125,10 @@ def test_a_file_over_its_budget_is_marked_and_the_batch_goes_on(tmp_path, knob, 
     cfg = tmp_path / "c.toml"
     cfg.write_text(f"[batch]\n{knob}\n", encoding="utf-8")
     t0 = time.monotonic()
-    res = _cli("batch", str(src), "-o", str(tmp_path / "out"), "-j", "2", "-q", "-c", str(cfg), timeout=200)
+    # --max-size 200: the reader's own limits (characters, lines: docs/limits.md) scale with it, so this file
+    # is read and it is the per-file budget that stops it
+    res = _cli("batch", str(src), "-o", str(tmp_path / "out"), "-j", "2", "-q", "-c", str(cfg), "--max-size", "200",
+               timeout=200)
     assert res.returncode == 0, res.stderr
     assert time.monotonic() - t0 < 150
     st = _status(tmp_path / "out")
@@ -299,7 +302,7 @@ def test_property_hostile_batch_folders_never_hang_or_crash(tmp_path_factory):
             elif kind == "loop":
                 os.symlink(p.name, p)
             elif kind == "dangling":
-                os.symlink(f"missing{k}.txt", p)  # distinct targets: links to one path are one file
+                os.symlink(f"missing{k}.txt", p)  # distinct targets: discover merges entries with one target
             elif kind == "empty":
                 p.write_bytes(b"")
             elif kind == "binary":

@@ -197,3 +197,7 @@ class ReportRow(dict):
 
     def __contains__(self, key: object) -> bool:
         return dict.__contains__(self, key) or key in self._lazy
+
+    def materialise(self) -> dict[str, Any]:
+        """A plain dict with every field, the lazy ones read now (for small batches that copy rows)."""
+        return {**self, **{k: f() for k, f in self._lazy.items()}}

@@ -238,6 +238,8 @@ def _rename(obj: Any, names: dict[str, str]) -> Any:
         return [_rename(x, names) for x in obj]
     if isinstance(obj, tuple):
         return tuple(_rename(x, names) for x in obj)
+    if isinstance(obj, dict) and hasattr(obj, "materialise"):  # batch.store.ReportRow: findings, lines read lazily
+        obj = obj.materialise()
     if isinstance(obj, dict):
         return {names.get(k, k) if isinstance(k, str) else k: _rename(v, names) for k, v in obj.items()}
     return obj
