@@ -278,7 +278,8 @@ MSG_CRASH = "检查这个文件时工作进程意外退出（退出码 {code}）
 
 def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
     try:
-        source = read_bytes(data, path=path, suffix=Path(path).suffix)
+        source = read_bytes(data, path=path, suffix=Path(path).suffix,
+                            max_bytes=int(_W.get("max_bytes") or DEFAULT_MAX_BYTES))
     except TextcheckError as exc:
         return {"summary": {"status": "unreadable", "error": exc.message}}
     result = check_document(parse(source), _W["config"])
@@ -338,6 +339,7 @@ def run_checks(
         "config": config,
         "min_chars": opts["min_chars"],
         "memory_mb": int(opts["file_memory_mb"]) or None,
+        "max_bytes": max_bytes,  # the reader's text limits scale with --max-size (docs/limits.md)
     }
     timeout = float(opts["file_timeout"]) or None
     summaries: list[dict[str, Any]] = [None] * len(files)  # type: ignore[list-item]
