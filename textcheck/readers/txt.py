@@ -105,7 +105,7 @@ MAX_REPLACED_SHARE = 0.001
 def _mostly_utf8(data: bytes) -> str | None:
     text = data.decode("utf-8", "replace")
     replaced = text.count("\ufffd")
-    if replaced and replaced <= max(1, MAX_REPLACED_SHARE * len(text)) and _cjk_ratio(text.replace("\ufffd", "")) >= 0.5:
+    if replaced and replaced <= MAX_REPLACED_SHARE * len(text) and _cjk_ratio(text.replace("\ufffd", "")) >= 0.5:
         return text
     return None
 
