@@ -78,8 +78,9 @@ def find_pairs(records: list[dict[str, Any]], scored: Sequence[int]) -> list[tup
 def _fingerprint(config: Config) -> str:
     """What a pair summary depends on besides the two files: tool version and configuration."""
     from textcheck import __version__
+    from textcheck.batch.worker import package_fingerprint
 
-    blob = json.dumps({"version": __version__, "disabled": sorted(config.disabled),
+    blob = json.dumps({"version": __version__, "code": package_fingerprint(), "disabled": sorted(config.disabled),
                        "severities": {k: v.value for k, v in sorted(config.severities.items())},
                        "options": config.options, "issuer": config.issuer},
                       sort_keys=True, ensure_ascii=False, default=str)
@@ -120,27 +121,41 @@ def _summary(result, old_path: str) -> dict[str, Any]:
     }
 
 
+def _cached(job: tuple[str, str, str | None, str | None]) -> dict[str, Any] | None:
+    """The cached summary of one pair (with its page, when pages are wanted), or None."""
+    old_path, new_path, old_sha, new_sha = job
+    key = _pair_key(old_sha, new_sha)
+    cache_dir = _P.get("cache_dir")
+    if not (cache_dir and key and _P.get("use_cache")):
+        return None
+    cache = Path(cache_dir) / "pairs" / f"{key}.json"
+    page_file = cache.with_suffix(".html")
+    try:
+        summary = json.loads(cache.read_text(encoding="utf-8"))
+        if _P.get("page") is None or page_file.is_file():
+            summary["old_path"] = old_path
+            summary["page_file"] = str(page_file) if _P.get("page") else None
+            for f in summary["findings"]:
+                f["path"] = new_path
+            return summary
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
 def compare_pair(job: tuple[str, str, str | None, str | None]) -> dict[str, Any] | None:
     """One pair (old path, new path, old sha256, new sha256): its summary, or None when either file
     cannot be read any more. Never raises for bad input."""
     from textcheck.compare import compare_paths
 
     old_path, new_path, old_sha, new_sha = job
+    hit = _cached(job)
+    if hit is not None:
+        return hit
     key = _pair_key(old_sha, new_sha)
     cache_dir = _P.get("cache_dir")
     cache = Path(cache_dir) / "pairs" / f"{key}.json" if cache_dir and key else None
     page_file = cache.with_suffix(".html") if cache else None
-    if cache and _P.get("use_cache"):
-        try:
-            summary = json.loads(cache.read_text(encoding="utf-8"))
-            if _P.get("page") is None or page_file.is_file():
-                summary["old_path"] = old_path
-                summary["page_file"] = str(page_file) if _P.get("page") else None
-                for f in summary["findings"]:
-                    f["path"] = new_path
-                return summary
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
     try:
         result = compare_paths(old_path, new_path, _P["config"], max_bytes=_P["max_bytes"])
     except TextcheckError:
@@ -177,15 +192,19 @@ def compare_pairs(
              "page": page, "fingerprint": _fingerprint(config)}
     work = [(records[o]["path"], records[n]["path"], records[o].get("sha256"), records[n].get("sha256"))
             for o, n in pairs]
-    if jobs <= 1 or len(work) <= 1:
-        _init(state)
-        out = [compare_pair(w) for w in work]
+    _init(state)  # the parent reads the cached pairs itself: no worker starts when all are cached
+    out = [_cached(w) for w in work]
+    todo = [k for k, hit in enumerate(out) if hit is None]
+    if jobs <= 1 or len(todo) <= 1:
+        for k in todo:
+            out[k] = compare_pair(work[k])
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
+        chunk = max(1, min(16, len(todo) // (jobs * 8) or 1))
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(state,)) as ex:
-            out = list(ex.map(compare_pair, work, chunksize=chunk))
+            for k, summary in zip(todo, ex.map(compare_pair, [work[k] for k in todo], chunksize=chunk)):
+                out[k] = summary
     return out
 
 
