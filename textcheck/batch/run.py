@@ -14,7 +14,7 @@ from textcheck.batch.score import score, score_weights
 from textcheck.batch.decisions import DISMISSED
 from textcheck.batch.duplicates import find_duplicates
 from textcheck.batch.review import missing_units, own_copy_ratio, review_of, year_and_date
-from textcheck.batch.store import Records, ReportRow
+from textcheck.batch.store import Records, ReportRow, Spill
 from textcheck.batch.units import expected_units
 from textcheck.batch.worker import run_checks
 from textcheck.batch.years import compare_pairs, find_pairs, pair_findings
@@ -105,8 +105,8 @@ def run_batch(
             group_of.setdefault(r, []).append(g["id"])
         del g["records"]
     reports = []
+    spill = Spill()  # each report's findings, computed once here, read back by the pages one at a time
 
-    @functools.lru_cache(maxsize=8)  # a page reads its report's findings several times
     def findings_and_ratio(i: int) -> tuple[list[Finding], float | None]:
         rec = records[i]
         res = rec.get("result") or {}
@@ -122,12 +122,10 @@ def run_batch(
                           key=lambda f: f.sort_key)
         return findings, ratio
 
-    def report_findings(i: int) -> list[Finding]:
-        return findings_and_ratio(i)[0]
-
     for i, rec in enumerate(records):
         res = rec.get("result") or {}
         findings, ratio = findings_and_ratio(i)
+        spill.append([f.to_dict() for f in findings])
         prev = previous.get(i)
         review = review_of(rec, findings, decisions)
         counts = {rid: 0 for rid in rule_ids}
@@ -162,7 +160,7 @@ def run_batch(
             "previous": prev,
             "prior_ratio": (prev or {}).get("ratio"),
             **review,
-        }, {"findings": functools.partial(report_findings, i),
+        }, {"findings": functools.partial(_spilled, spill, i),
             "lines": functools.partial(_lines, records, i)}))
     stats = {
         "files": len(records),
@@ -182,6 +180,10 @@ def run_batch(
     }
     return BatchResult(reports=reports, groups=cm.groups, rule_ids=rule_ids, stats=stats,
                        expected=missing_units(expected, reports))
+
+
+def _spilled(spill: Spill, i: int) -> list[Finding]:
+    return [Finding.from_dict(d) for d in spill[i]]
 
 
 def _lines(records, i: int) -> list[str]:

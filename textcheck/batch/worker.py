@@ -308,6 +308,7 @@ def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
     sigs = signatures([p["text"] for p in paras]).astype("<u4").tobytes() if paras else b""
     res = result.to_dict()
     head = {k: res.get(k) for k in ("issuer", "resolved_issuer", "year")}
+    head["signature_date"] = (res.get("identity") or {}).get("signature_date")  # the copy's direction
     return {
         "summary": {"status": "ok" if result.is_report else "not-report", "error": None, "head": head,
                     "narrative_chars": narrative_chars, "n_paragraphs": len(paras)},
