@@ -199,13 +199,48 @@ def compare_pairs(
         for k in todo:
             out[k] = compare_pair(work[k])
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunk = max(1, min(16, len(todo) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(state,)) as ex:
-            for k, summary in zip(todo, ex.map(compare_pair, [work[k] for k in todo], chunksize=chunk)):
-                out[k] = summary
+        _compare_in_workers(work, todo, out, state, jobs)
     return out
+
+
+def _init_worker(state: dict[str, Any]) -> None:
+    """In each pair worker: Ctrl-C is the parent's to handle, die with the parent, the shared state."""
+    import signal
+
+    from textcheck.batch.worker import _die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _init(state)
+
+
+def _compare_in_workers(work, todo: list[int], out: list, state: dict[str, Any], jobs: int) -> None:
+    """``compare_pair`` of ``work[k]`` for ``k`` in ``todo`` into ``out[k]``, in worker processes.
+    Ctrl-C / SIGTERM stops the workers at once and raises ``BatchInterrupted`` (the pairs compared so
+    far are in the cache, a rerun reuses them)."""
+    from pebble import ProcessPool
+
+    from textcheck.batch.worker import BatchInterrupted, _Interrupt, _stop, _trap_signals
+
+    restore = _trap_signals()
+    pool = None
+    done = 0
+    try:
+        pool = ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(state,))
+        futures = [(k, pool.schedule(compare_pair, args=(work[k],))) for k in todo]
+        for k, fut in futures:
+            try:
+                out[k] = fut.result()
+            except Exception:  # noqa: BLE001 - a worker that crashed on one pair: that pair is left out
+                out[k] = None
+            done += 1
+    except _Interrupt as exc:
+        raise BatchInterrupted(exc.signum, done, len(todo), unit="对上年对照") from None
+    finally:
+        restore()
+        if pool is not None:
+            _stop(pool)
 
 
 def pair_findings(summary: dict[str, Any] | None) -> list[Finding]:
