@@ -125,15 +125,17 @@ def run_batch(
     for i, rec in enumerate(records):
         res = rec.get("result") or {}
         findings, ratio = findings_and_ratio(i)
-        spill.append([f.to_dict() for f in findings])
         prev = previous.get(i)
         review = review_of(rec, findings, decisions)
+        verdicts = [d for d, _ in review["decisions"]]
+        spill.append({"findings": [f.to_dict() for f in findings], "fingerprints": review.pop("fingerprints"),
+                      "decisions": review["decisions"]})
         counts = {rid: 0 for rid in rule_ids}
         for f in findings:
             counts[f.rule] = counts.get(f.rule, 0) + 1
         total = parts = None
         if rec.get("status") == "ok":
-            counted = [f for f, (d, _) in zip(findings, review["decisions"]) if d != DISMISSED]
+            counted = [f for f, d in zip(findings, verdicts) if d != DISMISSED]
             total, parts = score(res, counted, rec.get("narrative_chars", 0), ratio or 0.0, weights, categories,
                                  prior_ratio=(prev or {}).get("ratio"))
         shared_with: dict[str, int] = {}
@@ -159,8 +161,12 @@ def run_batch(
             "summary": count_by_severity(findings),
             "previous": prev,
             "prior_ratio": (prev or {}).get("ratio"),
-            **review,
+            "pending": sum(1 for d in verdicts if d == "pending"),
+            "dismissed": sum(1 for d in verdicts if d == DISMISSED),
+            **{k: v for k, v in review.items() if k != "decisions"},
         }, {"findings": functools.partial(_spilled, spill, i),
+            "fingerprints": functools.partial(_spilled_part, spill, i, "fingerprints"),
+            "decisions": functools.partial(_spilled_part, spill, i, "decisions"),
             "lines": functools.partial(_lines, records, i)}))
     stats = {
         "files": len(records),
@@ -183,7 +189,13 @@ def run_batch(
 
 
 def _spilled(spill: Spill, i: int) -> list[Finding]:
-    return [Finding.from_dict(d) for d in spill[i]]
+    return [Finding.from_dict(d) for d in spill[i]["findings"]]
+
+
+def _spilled_part(spill: Spill, i: int, name: str) -> list:
+    """A report's finding fingerprints, or its (decision, comment) per finding."""
+    value = spill[i][name]
+    return [tuple(v) for v in value] if name == "decisions" else list(value)
 
 
 def _lines(records, i: int) -> list[str]:

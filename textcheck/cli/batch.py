@@ -161,10 +161,38 @@ def _run(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, outpu
             written = prog.add_task(_STAGE_LABEL["write"], total=output_count(result))
             write_outputs(result, output, progress=lambda k: prog.advance(written, k))
     else:
+        timings = _Timings()  # scripts/bench_batch.py reads where the time went (TEXTCHECK_BATCH_TIMINGS)
         result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache, max_bytes=max_bytes,
-                           **extra)
+                           stage=timings.stage, **extra)
+        timings.stage("write")
         write_outputs(result, output)
+        timings.done(result.stats)
     return result
+
+
+class _Timings:
+    """Seconds per stage of a batch, written as JSON to the file named by the environment variable
+    ``TEXTCHECK_BATCH_TIMINGS`` when it is set (for scripts/bench_batch.py; nothing otherwise)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.path = os.environ.get("TEXTCHECK_BATCH_TIMINGS")
+        self.clock = time.perf_counter
+        self.last, self.name = self.clock(), "check"
+        self.seconds: dict[str, float] = {}
+
+    def stage(self, name: str) -> None:
+        now = self.clock()
+        self.seconds[self.name] = round(now - self.last, 3)
+        self.last, self.name = now, name
+
+    def done(self, stats: dict) -> None:
+        self.stage("end")
+        if self.path:
+            import json
+
+            Path(self.path).write_text(json.dumps({"seconds": self.seconds, "stats": stats}), encoding="utf-8")
 
 
 def _interactive() -> bool:

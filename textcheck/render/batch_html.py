@@ -157,7 +157,7 @@ def _index_parts(result):
         prior_cell = _fmt_ratio(prior)
         if prior is not None and has_compare_page(r):
             prior_cell = f'<a href="compare/{page_name(k, total)}">{prior_cell}</a>'
-        pending = sum(1 for d, _ in r.get("decisions") or [] if d == "pending")
+        pending = r["pending"] if "pending" in r else sum(1 for d, _ in r.get("decisions") or [] if d == "pending")
         search = f'{r["path"]} {r["issuer"] or ""}'.lower()
         attrs = (f' data-q="{escape(search)}" data-region="{escape(_region_path(r))}" data-level="{escape(r["level"] or "")}"'
                  f' data-band="{escape(label or "-")}" data-rules="{escape(rules)}"')

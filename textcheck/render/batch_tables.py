@@ -86,7 +86,11 @@ def sorted_reports(result) -> list[tuple[int, dict[str, Any]]]:
 
 def _row(r: dict[str, Any], result) -> list[Any]:
     reg = r.get("region") or {}
-    decisions = [d for d, _ in r.get("decisions") or []]
+    if "pending" in r:  # a batch row: the counts, without reading the report's decisions
+        pending, dismissed = r["pending"], r["dismissed"]
+    else:
+        decisions = [d for d, _ in r.get("decisions") or []]
+        pending, dismissed = decisions.count("pending"), decisions.count("dismissed")
     prev = r.get("previous") or {}
     return [
         r["path"],
@@ -106,8 +110,8 @@ def _row(r: dict[str, Any], result) -> list[Any]:
         r["summary"]["error"],
         r["summary"]["warning"],
         r["summary"]["info"],
-        sum(1 for d in decisions if d == "pending"),
-        sum(1 for d in decisions if d == "dismissed"),
+        pending,
+        dismissed,
         r["error"] or "",
     ]
 
