@@ -75,12 +75,29 @@ def find_pairs(records: list[dict[str, Any]], scored: Sequence[int]) -> list[tup
     return sorted(pairs, key=lambda p: (p[1], p[0]))
 
 
+_PAIR_CODE: list[str] = []
+
+
+def pair_code_fingerprint() -> str:
+    """What a year pair's summary and side-by-side page depend on: the check code
+    (``worker.code_fingerprint``: compare, alignment, rules...) and the renderers other than the batch's
+    own tables and pages (an edit to the batch's index or tables does not redo every year pair)."""
+    if not _PAIR_CODE:
+        import textcheck
+        from textcheck.batch.worker import code_fingerprint
+
+        h = hashlib.sha256(code_fingerprint().encode())
+        for p in sorted((Path(textcheck.__file__).parent / "render").glob("*.py")):
+            if not p.name.startswith("batch_"):
+                h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        _PAIR_CODE.append(h.hexdigest())
+    return _PAIR_CODE[0]
+
+
 def _fingerprint(config: Config) -> str:
     """What a pair summary depends on besides the two files: tool version and configuration."""
     from textcheck import __version__
-    from textcheck.batch.worker import package_fingerprint
-
-    blob = json.dumps({"version": __version__, "code": package_fingerprint(), "disabled": sorted(config.disabled),
+    blob = json.dumps({"version": __version__, "code": pair_code_fingerprint(), "disabled": sorted(config.disabled),
                        "severities": {k: v.value for k, v in sorted(config.severities.items())},
                        "options": config.options, "issuer": config.issuer},
                       sort_keys=True, ensure_ascii=False, default=str)
