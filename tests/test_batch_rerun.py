@@ -56,7 +56,8 @@ def test_unchanged_rerun_writes_nothing_and_checks_nothing(batch):
 
 def test_full_run_cached_rerun_and_fresh_folder_give_the_same_bytes(batch, tmp_path):
     # without the snapshot (the record cache only) and in a new folder with no cache at all
-    os.unlink(batch["out"] / ".cache" / "snapshot.json")
+    (snap,) = (batch["out"] / ".cache").glob("snapshot-*.json")
+    os.unlink(snap)
     _run(str(batch["src"]), "-o", str(batch["out"]))
     assert _outputs(batch["out"]) == batch["files"]  # rebuilt from the cache, identical pages not rewritten
     fresh = tmp_path / "out"
@@ -93,6 +94,7 @@ def test_a_changed_input_or_configuration_is_not_served_from_the_snapshot(batch,
     cfg.write_text("[score]\ncarryover_threshold = 0.2\n", encoding="utf-8")
     text = _run(str(src), "-o", str(out), "--config", str(cfg))
     assert "本次检查 0 个" in text  # the records are cached, but the batch ran: a new snapshot
-    snap = (out / ".cache" / "snapshot.json").read_text(encoding="utf-8")
+    (path,) = (out / ".cache").glob("snapshot-*.json")
+    snap = path.read_text(encoding="utf-8")
     text = _run(str(src), "-o", str(out))
-    assert (out / ".cache" / "snapshot.json").read_text(encoding="utf-8") != snap
+    assert path.read_text(encoding="utf-8") != snap

@@ -1,6 +1,7 @@
 """The snapshot of a finished batch: rerunning an unchanged batch rewrites nothing and checks nothing.
 
-After a batch has written all its outputs, ``save`` records in the cache folder (``snapshot.json``):
+After a batch has written all its outputs, ``save`` records in the cache folder (``snapshot-HASH.json``,
+one per output folder):
 
 - the run's key (``run_key``): the identity of every input file — path, device, inode, size,
   modification and status-change times (``os.stat``; the status-change time moves on every write and
@@ -102,14 +103,16 @@ def _manifest(outdir: Path, names: Iterable[str]) -> dict[str, list[int]] | None
     return out
 
 
-def _path(cache_dir: str) -> Path:
-    return Path(cache_dir) / SNAPSHOT
+def _path(cache_dir: str, outdir: str | os.PathLike) -> Path:
+    """One snapshot per output folder (several may share a --cache-dir): snapshot-HASH.json."""
+    tag = hashlib.sha256(os.path.realpath(outdir).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return Path(cache_dir) / SNAPSHOT.replace(".json", f"-{tag}.json")
 
 
 def fresh(cache_dir: str, outdir: Path, key: str, names: Iterable[str]) -> dict[str, Any] | None:
     """The snapshot when the outputs in ``outdir`` are exactly those of a run with this ``key``, else None."""
     try:
-        snap = json.loads(_path(cache_dir).read_text(encoding="utf-8"))
+        snap = json.loads(_path(cache_dir, outdir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(snap, dict) or snap.get("version") != VERSION or snap.get("key") != key:
@@ -119,10 +122,10 @@ def fresh(cache_dir: str, outdir: Path, key: str, names: Iterable[str]) -> dict[
     return snap
 
 
-def clear(cache_dir: str) -> None:
-    """Forget the snapshot (before outputs are rewritten)."""
+def clear(cache_dir: str, outdir: str | os.PathLike) -> None:
+    """Forget the snapshot of ``outdir`` (before its outputs are rewritten)."""
     try:
-        os.unlink(_path(cache_dir))
+        os.unlink(_path(cache_dir, outdir))
     except OSError:
         pass
 
@@ -137,7 +140,7 @@ def save(cache_dir: str, outdir: Path, key: str, names: Iterable[str], *, stats:
     snap = {"version": VERSION, "key": key, "manifest": manifest, "stats": stats, "expected": expected,
             "worst": worst}
     try:
-        atomic_write_bytes(_path(cache_dir), json.dumps(snap, ensure_ascii=False, default=str).encode("utf-8"),
+        atomic_write_bytes(_path(cache_dir, outdir), json.dumps(snap, ensure_ascii=False, default=str).encode("utf-8"),
                            durable=False)
     except Exception:  # noqa: BLE001 - a read-only cache only means the next rerun does the work
         pass

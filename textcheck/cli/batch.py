@@ -97,7 +97,7 @@ def batch(
             st = dict(snap["stats"], checked=0, cached=snap["stats"]["files"])
             expected, worst = snap["expected"], snap["worst"]
         else:
-            snapshot.clear(cache)
+            snapshot.clear(cache, output)
             result = _run(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, output)
             st, expected, worst = result.stats, result.expected, _worst(result)
             snapshot.save(cache, output, key, SUMMARY_FILES, stats=st, expected=expected, worst=worst)
