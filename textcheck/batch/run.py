@@ -130,7 +130,7 @@ def run_batch(
         verdicts = [d for d, _ in review["decisions"]]
         spill.append({"findings": [f.to_dict() for f in findings], "fingerprints": review.pop("fingerprints"),
                       "decisions": review["decisions"]})
-        counts = {rid: 0 for rid in rule_ids}
+        counts: dict[str, int] = {}  # only the rules with findings (a national batch keeps one per report)
         for f in findings:
             counts[f.rule] = counts.get(f.rule, 0) + 1
         total = parts = None
