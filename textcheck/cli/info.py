@@ -56,8 +56,11 @@ def demo(
         sys.stdout.write(render([result], single=True))
         return
     from textcheck.render.text import render
+    from textcheck.render.wrap import terminal_width, wrap
 
     c = console()
-    c.print("[bold]演示：[/]检查随软件附带的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）\n")
-    c.print(render([result]), end="")
+    width = terminal_width()
+    intro = [("演示：", "bold"), ("检查随附的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）", None)]
+    c.print("\n".join(wrap(intro, width)) + "\n")
+    c.print(render([result], width), end="")
     c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    全部规则：[bold]textcheck rules[/]")

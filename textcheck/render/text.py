@@ -1,17 +1,23 @@
-"""Plain-language text for drafters: findings grouped by section, with line numbers and fixes.
+"""Plain-language text for drafters: findings grouped by section, with places and fixes.
 
-Produces rich markup; the CLI prints it with colour on a TTY and plain otherwise.
+Produces rich markup; the CLI prints it with colour on a TTY and plain otherwise. Lines are wrapped
+to ``width`` display columns (``textcheck.render.wrap``: CJK width aware, hanging indents, never
+inside a number or a Latin word); report text is shown through ``wrap.visible`` (no control
+character reaches the terminal).
 """
 
 from __future__ import annotations
 
-from rich.markup import escape
-
-from textcheck.finding import Finding, Severity
+from textcheck.finding import Finding, Severity, count_by_severity
 from textcheck.parse import SECTIONS
+from textcheck.render.wrap import cell_width, clip, ljust, terminal_width, wrap
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _ORDER = [title for _k, title in SECTIONS]
+
+# indents: a finding's first line, its continuation and detail lines, a detail's continuation
+_HEAD, _DETAIL = 2, 6
+_LABEL = 6  # display width of a detail label (原文：)
 
 
 def _section_rank(name: str | None) -> int:
@@ -20,25 +26,51 @@ def _section_rank(name: str | None) -> int:
     return _ORDER.index(name) if name in _ORDER else len(_ORDER)
 
 
-def _finding_lines(f: Finding) -> list[str]:
-    where = f"第 {f.line} 行" if f.line and (not f.end_line or f.end_line == f.line) else (
-        f"第 {f.line}–{f.end_line} 行" if f.line else "全文"
-    )
-    sev = f"[{_STYLE[f.severity]}]{f.severity.label}[/]"
+def span_label(line: int | None, end_line: int | None) -> str:
+    """``第 N 行`` / ``第 N–M 行`` / ``全文``."""
+    if not line:
+        return "全文"
+    return f"第 {line} 行" if not end_line or end_line == line else f"第 {line}–{end_line} 行"
+
+
+def where(f) -> str:
+    """Where a finding (or a related place) is, in the words of the text output."""
+    return span_label(f.line, f.end_line)
+
+
+def totals(findings) -> str:
+    """``错误 a，警告 b，提示 c``."""
+    c = count_by_severity(findings)
+    return f"错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
+
+
+def _excerpt(text: str, width: int, used: int = 0) -> str:
+    """A report excerpt that fits the rest of a detail line (``used`` columns taken after the label)."""
+    return clip(" ".join(text.split()), max(10, width - _DETAIL - _LABEL - used))
+
+
+def _finding_lines(f: Finding, width: int) -> list[str]:
     conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
-    out = [f"  {where}  {sev}  {escape(f.message)}{conf}  [dim]{f.rule}[/]"]
+    head = [(where(f), None, True), ("  ", None), (f.severity.label, _STYLE[f.severity], True), ("  ", None),
+            (f.message + conf, None), ("  ", None), (f.rule, "dim", True)]
+    out = wrap(head, width, indent=_HEAD, hang=_DETAIL)
     if f.text:
-        out.append(f"      原文：{escape(f.text)}")
+        out += wrap([("原文：", None), (_excerpt(f.text, width), None)], width,
+                    indent=_DETAIL, hang=_DETAIL + _LABEL)
     for r in f.related:
         place = f"{r.path} " if r.path and r.path != f.path else ""
-        span = f"第 {r.line} 行" if r.line == r.end_line else f"第 {r.line}–{r.end_line} 行"
-        out.append(f"      对照：{escape(place)}{span}" + (f"：{escape(r.text)}" if r.text else ""))
-    out.append(f"      建议：{escape(f.suggestion)}")
+        place += where(r)
+        pieces = [("对照：", None), (place, None, True)]
+        if r.text:
+            pieces.append(("：" + _excerpt(r.text, width, cell_width(place) + 2), None))
+        out += wrap(pieces, width, indent=_DETAIL, hang=_DETAIL + _LABEL)
+    out += wrap([("建议：", None), (f.suggestion, None)], width, indent=_DETAIL, hang=_DETAIL + _LABEL)
     return out
 
 
-def findings_by_section(findings: list[Finding], *, gap: bool) -> list[str]:
+def findings_by_section(findings: list[Finding], *, gap: bool, width: int | None = None) -> list[str]:
     """Findings grouped under their section's name, in report order, then the totals line."""
+    width = width or terminal_width()
     lines: list[str] = []
     groups: dict[str | None, list[Finding]] = {}
     for f in findings:
@@ -46,55 +78,78 @@ def findings_by_section(findings: list[Finding], *, gap: bool) -> list[str]:
     for name in sorted(groups, key=_section_rank):
         if gap:
             lines.append("")
-        lines.append(f" [bold]{escape(name) if name else '全文'}[/]")
+        lines += wrap([(name or "全文", "bold")], width, indent=1, hang=3)
         for f in sorted(groups[name], key=lambda f: (f.line or 0, -f.severity.rank, f.rule)):
-            lines.extend(_finding_lines(f))
-    counts = [sum(1 for f in findings if f.severity is s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+            lines.extend(_finding_lines(f, width))
     lines.append("")
-    lines.append(f"  共 {len(findings)} 条：错误 {counts[0]}，警告 {counts[1]}，提示 {counts[2]}")
+    lines.append(f"  共 {len(findings)} 条：{totals(findings)}")
     return lines
 
 
-def _subtopic_evidence(status) -> str:
-    if not status.evidence:
-        return "[dim]未找到相关小标题或用词[/]"
-    parts = []
-    for e in status.evidence[:2]:
-        where = f"第 {e['line']} 行" if e["line"] == e["end_line"] else f"第 {e['line']}–{e['end_line']} 行"
-        terms = "、".join(e["terms"][:4])
-        parts.append(f"{where}（{escape(terms)}）")
-    return "[dim]" + "；".join(parts) + "[/]"
+def _lines_label(evidence) -> str:
+    """``第 17、19 行`` for the lines where a subtopic was found (ranges as ``第 9–11 行``)."""
+    spans = sorted({(e["line"], e["end_line"]) for e in evidence})
+    return "第 " + "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans) + " 行"
 
 
-def render_result(result) -> str:
+def _subtopic_lines(subtopics, width: int) -> list[str]:
+    """``总体情况五个方面：✓ 主动公开（第 17、19 行）  ✗ 监督保障（只有“培训”：第 27、51 行）…``, wrapped
+    between items: where each subtopic was found; the words found for one judged not covered."""
+    pieces: list = [("总体情况五个方面：", None)]
+    for i, s in enumerate(subtopics):
+        if i:
+            pieces.append(("  ", None))
+        pieces.append(("✓" if s.covered else "✗", "green" if s.covered else "red", True))
+        if not s.evidence:
+            detail = "（未找到相关小标题或用词）"
+        elif s.covered:
+            detail = f"（{_lines_label(s.evidence[:2])}）"
+        else:
+            terms = "、".join(dict.fromkeys(t for e in s.evidence[:2] for t in e["terms"][:4]))
+            detail = f"（只有“{terms}”：{_lines_label(s.evidence[:2])}）"
+        pieces.append((" " + s.name + detail, None if s.covered else "dim", True))
+    return wrap(pieces, width, indent=2, hang=4)
+
+
+def render_result(result, width: int | None = None) -> str:
+    width = width or terminal_width()
     doc = result.document
     ident = doc.identity
-    lines = [f"[bold]{escape(doc.path)}[/]"]
+    lines = wrap([(doc.path, "bold")], width)
     meta = []
     if result.issuer and result.issuer.get("path"):
         conf = result.issuer.get("confidence")
-        meta.append(f"发布机关：{escape(ident.issuer or result.issuer.get('name', ''))}（{escape(result.issuer['path'])}"
+        meta.append(f"发布机关：{ident.issuer or result.issuer.get('name', '')}（{result.issuer['path']}"
                     + (f"，把握 {conf:.0%}" if isinstance(conf, (int, float)) and conf < 0.8 else "") + "）")
     elif ident.issuer:
-        meta.append(f"发布机关：{escape(ident.issuer)}")
+        meta.append(f"发布机关：{ident.issuer}")
     if ident.year:
         meta.append(f"报告年度：{ident.year}")
     if doc.source.encoding and doc.source.encoding not in ("utf-8", "ascii"):
         meta.append(f"编码：{doc.source.encoding}")
     if meta:
-        lines.append("  " + "；".join(meta))
+        lines += wrap("；".join(meta), width, indent=2, hang=4)
     if result.is_report and result.subtopics:
-        lines.append("  总体情况五个方面：")
-        width = max(len(s.name) for s in result.subtopics)
-        for s in result.subtopics:
-            lines.append(f"    {'[green]✓[/]' if s.covered else '[red]✗[/]'} {s.name}{'　' * (width - len(s.name))}  "
-                         + _subtopic_evidence(s))
+        lines += _subtopic_lines(result.subtopics, width)
     if not result.findings:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)
-    lines.extend(findings_by_section(result.findings, gap=True))
+    lines.extend(findings_by_section(result.findings, gap=True, width=width))
     return "\n".join(lines)
 
 
-def render(results: list) -> str:
-    return "\n\n".join(render_result(r) for r in results) + "\n"
+def grand_total(results, unreadable: int = 0) -> str:
+    """``共检查 N 份报告：错误 a，警告 b，提示 c`` (and the files that could not be read)."""
+    findings = [f for r in results for f in r.findings]
+    tail = f"；另有 {unreadable} 份无法读取" if unreadable else ""
+    return f"共检查 {len(results)} 份报告：{totals(findings)}{tail}"
+
+
+def render(results: list, width: int | None = None, unreadable: int = 0) -> str:
+    """All results, one after the other; a total line when there are several files."""
+    width = width or terminal_width()
+    text = "\n\n".join(render_result(r, width) for r in results) + "\n"
+    if len(results) + unreadable > 1:
+        text += "\n" + "\n".join(wrap([(grand_total(results, unreadable), "bold")], width)) + "\n"
+    return text
+
