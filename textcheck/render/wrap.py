@@ -69,78 +69,88 @@ def terminal_width() -> int:
     return max(MIN_WIDTH, cols) if cols else DEFAULT_WIDTH
 
 
-def _units(text: str, keep: Sequence[tuple[int, int]] = ()) -> list[str]:
-    """The pieces of ``text`` between two line break opportunities (UAX #14), none inside a span of
-    ``keep``."""
-    from uniseg.linebreak import line_break_units
-
-    units = list(line_break_units(text)) if text else []
-    if not keep:
-        return units
-    merged: list[str] = []
-    pos = 0
-    for u in units:
-        if merged and any(a < pos < b for a, b in keep):
-            merged[-1] += u
-        else:
-            merged.append(u)
-        pos += len(u)
-    return merged
-
-
 def _graphemes(text: str) -> list[str]:
     from wcwidth import iter_graphemes
 
     return list(iter_graphemes(text))
 
 
+def _ideograph(ch: str) -> bool:
+    """A CJK unified ideograph: UAX #14 class ID, between two of which a line may always break."""
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+
+
+# how much text around a line's end the line breaking algorithm is run on: its rules look only a
+# few characters either way (a run of spaces after an opening bracket is the longest context)
+_BEFORE, _AFTER, _TRUST = 24, 6, 4
+
+
+def _break_before(text: str, s: int, limit: int, keep: Sequence[tuple[int, int]]) -> int | None:
+    """The last position in ``(s, limit]`` where a line may break (UAX #14), outside the spans of
+    ``keep``; None when there is none.
+
+    The algorithm (uniseg, pure Python) runs on a window of text around ``limit`` only, so that
+    wrapping costs the same whatever the paragraph's length; a boundary too close to the window's
+    start, where context is missing, is not trusted. Between two ideographs no algorithm is needed."""
+    from uniseg.linebreak import line_break_units
+
+    def free(b: int) -> bool:
+        return not any(a < b < e for a, e in keep)
+
+    if limit < len(text) and _ideograph(text[limit - 1]) and _ideograph(text[limit]) and free(limit):
+        return limit
+    w1 = min(len(text), limit + _AFTER)
+    for w0 in (max(s, limit - _BEFORE), s):
+        best = None
+        pos = w0
+        for unit in line_break_units(text[w0:w1]):
+            pos += len(unit)
+            if pos > limit or (pos == w1 and w1 < len(text)):
+                break
+            if (w0 == s or pos >= w0 + _TRUST) and pos > s and free(pos):
+                best = pos
+        if best is not None or w0 == s:
+            return best
+    return None
+
+
 def _break_points(text: str, first: int, rest: int, keep: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """``[(start, end), ...]``: the spans of ``text`` on each line, the first line ``first`` columns
-    wide, the others ``rest``; spaces where a line breaks are dropped. A unit wider than a whole
-    line (a long web address) is cut between characters."""
+    wide, the others ``rest``; spaces where a line breaks are dropped. A run of text with no break
+    opportunity wider than a whole line (a long web address) is cut between characters."""
+    from wcwidth import wcwidth
+
+    # columns of each character (a combining mark: 0, it stays with the character before it)
+    cols = [max(0, wcwidth(c)) for c in text]
     lines: list[tuple[int, int]] = []
-    start = pos = 0
-    used = 0
-    avail = first
-
-    def close(end: int) -> None:
-        nonlocal start, used, avail
-        # the spaces a line ends with are not shown
-        e = end
-        while e > start and text[e - 1] == " ":
+    s, n, avail = 0, len(text), first
+    while True:
+        while s < n and text[s] == " ":
+            s += 1
+        # the furthest end that fits (spaces at a line's end are not shown, they may go past it)
+        used, limit, i = 0, s, s
+        while i < n and (used + cols[i] <= avail or text[i] == " "):
+            used += cols[i]
+            if text[i] != " ":
+                limit = i + 1
+            i += 1
+        if i >= n:
+            if s < n or not lines:
+                lines.append((s, limit if limit > s else s))
+            return lines
+        if i > limit:
+            limit = i  # the spaces after the last character that fits: a line may break after them
+        while limit < n and cols[limit] == 0 and text[limit] != " ":
+            limit += 1  # never separate a combining mark from its character
+        if limit == s:  # not even one character fits: put one anyway
+            limit = s + 1
+        b = _break_before(text, s, limit, keep) or limit
+        e = b
+        while e > s and text[e - 1] == " ":
             e -= 1
-        lines.append((start, e))
-        start = end
-        used = 0
-        avail = rest
-
-    for unit in _units(text, keep):
-        w = cell_width(unit.rstrip(" "))
-        if used and used + w > avail:
-            close(pos)
-        if used == 0 and w > avail:
-            # longer than a line: cut it between characters (graphemes)
-            for g in _graphemes(unit):
-                gw = cell_width(g)
-                if used and used + gw > avail:
-                    close(pos)
-                if used == 0 and g == " ":
-                    start = pos + len(g)
-                else:
-                    used += gw
-                pos += len(g)
-            continue
-        used += cell_width(unit)
-        pos += len(unit)
-    if start < len(text) or not lines:
-        close(len(text))
-    # a line never starts with the spaces left over by the break
-    out = []
-    for a, b in lines:
-        while a < b and text[a] == " ":
-            a += 1
-        out.append((a, b))
-    return out
+        lines.append((s, e))
+        s, avail = b, rest
 
 
 def _markup(pieces: Sequence[Piece], a: int, b: int) -> str:
