@@ -351,7 +351,7 @@ def test_corpus_readme_names_the_new_data_files():
 
 def test_json_says_what_normalisation_did():
     d = _real("r04_county_crawler_oneline.txt").to_dict()
-    assert d["schema"] == "1.2"
+    assert d["schema"] == "2.0"
     norm = d["normalisation"]
     assert any("一行" in n for n in norm["notes"])
     assert {"key": "发布机构", "value": "将乐县人民政府办公室", "line": 4} in norm["meta"]

@@ -45,6 +45,12 @@ class Severity(str, Enum):
 SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
+# Where a finding (or a related place) sits, besides its lines: character offsets in the normalised
+# text (``Document.text``) and the places the input format has (docx paragraphs and table rows, PDF
+# pages). Filled by the engine from the document (``Document.locate``); None where n/a. docs/schema.md.
+LOCATION_FIELDS = ("start", "end", "paragraph", "end_paragraph", "table", "table_row", "end_table_row", "page", "end_page")
+
+
 @dataclass(frozen=True)
 class Related:
     """The other place a finding points at (the first copy, last year's paragraph...)."""
@@ -54,6 +60,15 @@ class Related:
     text: str = ""
     path: str | None = None
     section: str | None = None
+    start: int | None = None
+    end: int | None = None
+    paragraph: int | None = None
+    end_paragraph: int | None = None
+    table: int | None = None
+    table_row: int | None = None
+    end_table_row: int | None = None
+    page: int | None = None
+    end_page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,13 +87,23 @@ class Finding:
     related: tuple[Related, ...] = ()
     confidence: float = 1.0
     evidence: tuple[tuple[str, Any], ...] = ()
+    start: int | None = None  # offsets in the normalised text (Document.text), end exclusive
+    end: int | None = None
+    paragraph: int | None = None  # docx: body paragraph of ``line`` / ``end_line`` (docs/schema.md)
+    end_paragraph: int | None = None
+    table: int | None = None  # docx: table of ``line`` (1-based) and its row; end row when in the same table
+    table_row: int | None = None
+    end_table_row: int | None = None
+    page: int | None = None  # pdf: page of ``line`` / ``end_line``
+    end_page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["severity"] = self.severity.value
         d["related"] = [asdict(r) for r in self.related]
         d["evidence"] = {k: v for k, v in self.evidence}
-        return d
+        order = ("rule", "severity", "message", "suggestion", "section", "line", "end_line", *LOCATION_FIELDS)
+        return {**{k: d[k] for k in order}, **{k: v for k, v in d.items() if k not in order}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Finding":
@@ -93,15 +118,19 @@ class Finding:
             section=d.get("section"),
             text=d.get("text", ""),
             path=d.get("path"),
-            related=tuple(Related(**r) for r in d.get("related") or ()),
+            related=tuple(Related(**{k: v for k, v in r.items() if k in _RELATED_KEYS}) for r in d.get("related") or ()),
             confidence=d.get("confidence", 1.0),
             evidence=tuple((d.get("evidence") or {}).items()),
+            **{k: d.get(k) for k in LOCATION_FIELDS},
         )
 
     @property
     def sort_key(self) -> tuple:
         """The order findings are listed in: by file, line, most severe first, rule, message."""
         return (self.path or "", self.line or 0, -self.severity.rank, self.rule, self.message)
+
+
+_RELATED_KEYS = frozenset(Related.__dataclass_fields__)
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
