@@ -19,7 +19,7 @@ def run(*args):
 def test_check_text_output_has_lines_and_suggestions():
     res = run("check", str(seed_path("003")), "--no-color")
     assert res.exit_code == 1
-    assert "第 35 行" in res.stdout and "建议：" in res.stdout and "duplicate-paragraph" in res.stdout
+    assert "第 33–55 行" in res.stdout and "建议：" in res.stdout and "duplicate-paragraph" in res.stdout
     assert "✗ 政府信息公开平台建设" in res.stdout and "未找到相关小标题或用词" in res.stdout
 
 

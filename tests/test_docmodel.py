@@ -334,8 +334,10 @@ def test_duplicate_paragraph_silent_on_title_shown_twice_and_repeated_table_head
 
 
 def test_duplicate_paragraph_fires_on_pasted_subtopics_still():
-    lines = {f.line for f in findings_of(_real("r29_township_section_duplicate_pasted_twice.txt"), "duplicate-paragraph")}
-    assert {17, 19, 21} <= lines
+    found = findings_of(_real("r29_township_section_duplicate_pasted_twice.txt"), "duplicate-paragraph")
+    # the three pasted paragraphs are one block finding that still lists every pair
+    assert [(f.line, f.end_line, f.related[0].line) for f in found] == [(17, 21, 9)]
+    assert [p["line"] for p in dict(found[0].evidence)["pairs"]] == [17, 19, 21]
 
 
 def test_every_negative_fixture_is_listed():

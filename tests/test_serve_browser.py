@@ -131,7 +131,7 @@ def test_check_page_highlights_other_unit_name_and_duplicate_block(page, server,
     page.locator(f"#card-{first_id}").click()
     related = first["related"][0]["line"]
     page.wait_for_selector(f"#L{related}.related")
-    assert "完全相同" in page.locator(f"#card-{first_id}").text_content()
+    assert "整段重复" in page.locator(f"#card-{first_id}").text_content()
     page.screenshot(path=str(screens / "check_duplicate_block.png"))
 
     # the five subtopics with their evidence, the reviewer's score

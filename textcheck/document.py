@@ -229,6 +229,13 @@ class Document:
             "end_page": g2 if g1 is not None else None,
         }
 
+    def label(self, line: int, end_line: int | None = None) -> str:
+        """``第 N 段`` / ``第 P 页`` / ``第 L 行`` of lines ``line``..``end_line`` (``finding.location_label``)."""
+        from textcheck.finding import location_label
+
+        end_line = end_line or line
+        return location_label({"line": line, "end_line": end_line, **self.locate(line, end_line)})
+
     def excerpt(self, line: int, end_line: int | None = None, limit: int = 120) -> str:
         end = end_line or line
         text = "\n".join(x for x in self.lines[line - 1 : end] if x.strip())

@@ -151,10 +151,11 @@ def make_finding(spec: RuleSpec, hit: Hit, config: Config, *, path: str, doc: Do
 
 def _span(doc: Document, line: int, end_line: int | None, text: str) -> tuple[int, int]:
     """(start, end) in ``doc.text`` of a finding on lines ``line``..``end_line``: where its excerpt
-    ``text`` (or the longest piece of it between "…") is found in those lines, else the lines themselves."""
+    ``text`` is found in those lines when it is a quote (not shortened with "…"), else the lines themselves
+    (a rule that knows a narrower span gives it: ``Hit.start`` / ``Hit.end``)."""
     start, end = doc.line_span(line, end_line)
-    if text:
-        piece = max((normalize_line(p) for p in text.split("…")), key=len)
+    if text and "…" not in text:
+        piece = normalize_line(text)
         if len(piece) >= 2:
             pos = doc.text.find(piece, start, end)
             if pos >= 0:

@@ -133,6 +133,48 @@ class Finding:
 _RELATED_KEYS = frozenset(Related.__dataclass_fields__)
 
 
+# ------------------------------------------------------------------------------ location labels
+# (here, in the base layer, so that rules can write them into messages; render/locations.py is the
+# renderers' entry point)
+
+
+def _range(a: int, b: int | None, unit: str) -> str:
+    return f"第 {a} {unit}" if b is None or b == a else f"第 {a}–{b} {unit}"
+
+
+def location_label(place: Any, *, whole: str = "全文") -> str:
+    """``第 N 段`` / ``第 T 个表格第 R 行`` (docx), ``第 P 页`` (pdf), ``第 L 行`` (others) of a ``Finding``,
+    a ``Related`` or their JSON dict; ``whole`` when it has no line (a finding about the whole report)."""
+    get = place.get if isinstance(place, dict) else (lambda k: getattr(place, k, None))
+    line = get("line")
+    if not line:
+        return whole
+    paragraph, table, page = get("paragraph"), get("table"), get("page")
+    if paragraph is not None:
+        end = get("end_paragraph")
+        label = _range(paragraph, end, "段")
+        if end is None and get("end_line") not in (None, line):
+            label += "起"  # runs on into a table
+        return label
+    if table is not None:
+        row, end_row = get("table_row"), get("end_table_row")
+        return f"第 {table} 个表格" + (_range(row, end_row, "行") if row else "")
+    if page is not None:
+        return _range(page, get("end_page"), "页")
+    return _range(line, get("end_line"), "行")
+
+
+def places_label(places: list) -> str:
+    """Several places of one kind in one label: ``第 13、31、37、55 行`` (or 段 / 页), in order, each once."""
+    labels = list(dict.fromkeys(location_label(p) for p in places))
+    if not labels:
+        return ""
+    simple = all(lab.startswith("第 ") and "–" not in lab and "个表格" not in lab and lab[-1] in "段页行" for lab in labels)
+    if simple and len({lab[-1] for lab in labels}) == 1:
+        return f"第 {'、'.join(lab[2:-2] for lab in labels)} {labels[0][-1]}"
+    return "、".join(labels)
+
+
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """{"error": n, "warning": n, "info": n}: the ``summary`` of JSON outputs."""
     items = list(findings)

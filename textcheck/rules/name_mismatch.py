@@ -10,7 +10,7 @@ from typing import Iterable
 
 from textcheck.analysis.places import STRONG_KINDS
 from textcheck.document import Document
-from textcheck.finding import Related, Severity
+from textcheck.finding import Related, Severity, places_label
 from textcheck.gazetteer import Gazetteer, gazetteer
 from textcheck.rules import Context, Hit, rule
 
@@ -170,11 +170,12 @@ def name_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
         others = list({sp[0]: sp for sp in reversed(spots) if sp[0] != line}.values())[::-1]  # first spot per other line
         block = doc.block_at(line)
         suggestion = f"将“{surface}”改为“{own}”"
+        at = places_label([{"line": ln, **doc.locate(ln)} for ln in ordered])
         if abbrevs:
             suggestion += f"，将文号简称“{'、'.join(abbrevs)}”改为本机关的文号简称"
         suggestion += "，并逐段核对相关内容是否为本机关的实际情况。"
         yield Hit(
-            message=f"报告以本机关口吻（{where}）写出其他单位名称“{surface}”（第 {'、'.join(map(str, ordered))} 行），疑似从其他单位报告复制后未修改",
+            message=f"报告以本机关口吻（{where}）写出其他单位名称“{surface}”（{at}），疑似从其他单位报告复制后未修改",
             suggestion=suggestion,
             line=line,
             end_line=line,
