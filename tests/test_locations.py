@@ -281,3 +281,19 @@ def test_json_is_one_object_with_reports_for_one_and_for_two_inputs():
                             "paragraph", "end_paragraph", "table", "table_row", "end_table_row", "page", "end_page"]
     assert f["paragraph"] is None and f["page"] is None and isinstance(f["start"], int)
     assert set(f["related"][0]) >= {"line", "end_line", "start", "end", "paragraph", "page"}
+
+
+def test_raw_span_maps_normalised_offsets_back_to_the_original_line():
+    from textcheck.parse import parse_text
+
+    doc = parse_text("**一、总体情况**\n\u3000依托ｘｙ纸房镇党政办公室，纸政…等文件 。\n")
+    assert doc.norm_lines[1] == "依托xy纸房镇党政办公室,纸政...等文件。"  # NFKC changed widths and lengths
+    for word in ("一、总体情况", "纸房镇", "纸政", "等文件", "。"):
+        start = doc.text.index(word)
+        line, col, end_line, end_col = doc.raw_span(start, start + len(word))
+        assert line == end_line and doc.lines[line - 1][col:end_col] == word
+    result = check_text(seed_text("003"))
+    doc = result.document
+    for p in dict(findings_of(result, "name-mismatch")[0].evidence)["places"]:
+        line, col, _end_line, end_col = doc.raw_span(p["start"], p["end"])
+        assert line == p["line"] and doc.lines[line - 1][col:end_col] == p["text"]

@@ -229,10 +229,55 @@ class Document:
             "end_page": g2 if g1 is not None else None,
         }
 
+    def raw_column(self, line: int, column: int, *, end: bool = False) -> int:
+        """The column in the original line ``line`` (``lines``) of ``column`` of its normalised form
+        (``end``: an exclusive end column: just after the original of the character before it).
+
+        Normalisation changes lengths (NFKC: ``…`` → ``...``; Markdown marks and chrome prefixes removed), so
+        the two are aligned character by character (each original character expanded by NFKC, then
+        ``difflib`` matching blocks); a column inside a changed stretch maps by its distance from the
+        nearest matched character before it. Best effort, for consumers that edit the original (Word
+        comments, fixes)."""
+        import difflib
+        import unicodedata
+
+        raw, norm = self.lines[line - 1], self.norm_lines[line - 1]
+        if raw == norm:
+            return max(0, min(column, len(raw)))
+        if end:
+            return self.raw_column(line, column - 1) + 1 if column > 0 else self.raw_column(line, 0)
+        expanded: list[str] = []
+        owner: list[int] = []
+        for k, ch in enumerate(raw):
+            for c in unicodedata.normalize("NFKC", ch).replace("\u3000", " ").replace("\xa0", " "):
+                expanded.append(c)
+                owner.append(k)
+        pos = 0  # raw column of the last matched character before ``column``, plus the distance from it
+        for a, b, size in difflib.SequenceMatcher(None, norm, "".join(expanded), autojunk=False).get_matching_blocks():
+            if not size:
+                continue
+            if a <= column < a + size:
+                return owner[b + column - a]
+            if a + size <= column:
+                pos = owner[b + size - 1] + 1 + (column - a - size)
+        return max(0, min(pos, len(raw)))
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """``(line, column, end_line, end_column)`` in the original lines of offsets ``start``..``end`` of
+        ``text`` (end exclusive; see ``raw_column``)."""
+        end = max(start, end)
+        line, end_line = self.line_of(start), self.line_of(max(start, end - 1))
+        col = self.raw_column(line, start - self.line_starts[line - 1])
+        end_col = self.raw_column(end_line, end - self.line_starts[end_line - 1], end=True) if end > start else col
+        return line, col, end_line, end_col
+
     def label(self, line: int, end_line: int | None = None) -> str:
-        """``第 N 段`` / ``第 P 页`` / ``第 L 行`` of lines ``line``..``end_line`` (``finding.location_label``)."""
+        """``第 N 段`` / ``第 P 页`` / ``第 L 行`` of lines ``line``..``end_line`` (``finding.location_label``);
+        "" without a line."""
         from textcheck.finding import location_label
 
+        if not line:
+            return ""
         end_line = end_line or line
         return location_label({"line": line, "end_line": end_line, **self.locate(line, end_line)})
 

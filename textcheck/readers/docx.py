@@ -9,6 +9,9 @@
 * Automatic numbering (``w:numPr`` on the paragraph or its style) is rendered from
   ``numbering.xml`` (decimal, Chinese counting, letters, Roman, circled numbers; bullets dropped),
   so "一、总体情况" typed with Word's list feature still reads "一、总体情况".
+* Every output line records where it came from (``Source.line_paragraph`` / ``line_table``): the body
+  paragraph number (non-empty body paragraphs, 1, 2, …; table cells not counted) or (table, row) —
+  ``_Lines`` and docs/schema.md "位置".
 * Not read: headers/footers, footnotes, comments, text boxes and shapes, tracked deletions.
 
 One file for one format, over 300 lines on purpose: the numbering renderer and the table grid

@@ -14,7 +14,8 @@ What is done, per page, from character boxes:
    columns, so an empty cell in a left-aligned grid becomes an empty field ("\\t\\t").
 5. Remaining lines are re-joined into paragraphs: a line that reaches the right margin and
    does not end with 。；！？：(or a closing quote after one) continues on the next line, also
-   across a page break.
+   across a page break. Every output line records the page its first physical line is on
+   (``Source.line_page``).
 
 What is not done: cells whose text wraps onto several lines stay several rows; centred or
 right-aligned cells may be placed in the wrong column; multi-column page layouts, rotated
