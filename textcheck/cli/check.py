@@ -63,7 +63,7 @@ def check(
         if format is CheckFormat.json:
             from textcheck.render.json import render
 
-            write_output(output, render(results, single=len(files) == 1), markup=False, color=color)
+            write_output(output, render(results), markup=False, color=color)
         elif format is CheckFormat.concise:
             from textcheck.render.concise import render
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from textcheck.analysis.alignment import NO_SECTION_TITLE
 from textcheck.compare import CompareResult
 from textcheck.parse import SECTION_TITLE
+from textcheck.render.locations import line_label
 from textcheck.render.text import findings_by_section
 from textcheck.render.wrap import cell_width, clip, ljust, terminal_width, visible, wrap
 
@@ -24,8 +25,8 @@ def _who(doc) -> str:
     return "，".join(bits)
 
 
-def _span(line: int, end: int) -> str:
-    return f"第 {line} 行" if line == end else f"第 {line}–{end} 行"
+def _span(doc, line: int, end: int) -> str:
+    return line_label(doc, line, end)
 
 
 def _ratio_cell(ratio, copied: int, chars: int) -> str:
@@ -86,10 +87,10 @@ def render(result: CompareResult, width: int | None = None) -> str:
         out.append("  [green]没有发现沿用旧报告的段落。[/]")
     for n, copied, olds, pair in rows:
         share = copied / max(n.chars, 1)
-        where_old = "、".join(_span(cmp.old_paras[j].line, cmp.old_paras[j].end_line) for j in olds)
+        where_old = "、".join(_span(result.old, cmp.old_paras[j].line, cmp.old_paras[j].end_line) for j in olds)
         sim = f"，相似度 {pair.similarity:.0f}%" if pair else ""
         sec = SECTION_TITLE.get(n.section, NO_SECTION_TITLE)
-        pieces = [(f"新 {_span(n.line, n.end_line)} ← 旧 {where_old}", None), ("  ", None), (sec, "dim", True),
+        pieces = [(f"新 {_span(result.new, n.line, n.end_line)} ← 旧 {where_old}", None), ("  ", None), (sec, "dim", True),
                   ("  ", None), (f"沿用 {copied} 字（{share:.0%}{sim}）", None, True)]
         if pair and pair.moved:
             pieces += [("，", None), ("顺序有调整", "cyan", True)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textcheck.finding import Finding, Severity, count_by_severity
 from textcheck.parse import SECTIONS
+from textcheck.render.locations import location_label, places_label
 from textcheck.render.wrap import cell_width, clip, ljust, terminal_width, wrap
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -26,16 +27,10 @@ def _section_rank(name: str | None) -> int:
     return _ORDER.index(name) if name in _ORDER else len(_ORDER)
 
 
-def span_label(line: int | None, end_line: int | None) -> str:
-    """``第 N 行`` / ``第 N–M 行`` / ``全文``."""
-    if not line:
-        return "全文"
-    return f"第 {line} 行" if not end_line or end_line == line else f"第 {line}–{end_line} 行"
-
-
 def where(f) -> str:
-    """Where a finding (or a related place) is, in the words of the text output."""
-    return span_label(f.line, f.end_line)
+    """Where a finding (or a related place) is, in the unit of its format (``第 N 段`` for docx,
+    ``第 P 页`` for pdf, ``第 L 行`` else: ``render.locations``)."""
+    return location_label(f)
 
 
 def totals(findings) -> str:
@@ -86,13 +81,13 @@ def findings_by_section(findings: list[Finding], *, gap: bool, width: int | None
     return lines
 
 
-def _lines_label(evidence) -> str:
-    """``第 17、19 行`` for the lines where a subtopic was found (ranges as ``第 9–11 行``)."""
+def _places(doc, evidence) -> str:
+    """``第 17、19 行`` (or 段 / 页) for the places where a subtopic was found, in report order."""
     spans = sorted({(e["line"], e["end_line"]) for e in evidence})
-    return "第 " + "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans) + " 行"
+    return places_label([{"line": a, "end_line": b, **doc.locate(a, b)} for a, b in spans])
 
 
-def _subtopic_lines(subtopics, width: int) -> list[str]:
+def _subtopic_lines(subtopics, doc, width: int) -> list[str]:
     """``总体情况五个方面：✓ 主动公开（第 17、19 行）  ✗ 监督保障（只有“培训”：第 27、51 行）…``, wrapped
     between items: where each subtopic was found; the words found for one judged not covered."""
     pieces: list = [("总体情况五个方面：", None)]
@@ -103,10 +98,10 @@ def _subtopic_lines(subtopics, width: int) -> list[str]:
         if not s.evidence:
             detail = "（未找到相关小标题或用词）"
         elif s.covered:
-            detail = f"（{_lines_label(s.evidence[:2])}）"
+            detail = f"（{_places(doc, s.evidence[:2])}）"
         else:
             terms = "、".join(dict.fromkeys(t for e in s.evidence[:2] for t in e["terms"][:4]))
-            detail = f"（只有“{terms}”：{_lines_label(s.evidence[:2])}）"
+            detail = f"（只有“{terms}”：{_places(doc, s.evidence[:2])}）"
         pieces.append((" " + s.name + detail, None if s.covered else "dim", True))
     return wrap(pieces, width, indent=2, hang=4)
 
@@ -130,7 +125,7 @@ def render_result(result, width: int | None = None) -> str:
     if meta:
         lines += wrap("；".join(meta), width, indent=2, hang=4)
     if result.is_report and result.subtopics:
-        lines += _subtopic_lines(result.subtopics, width)
+        lines += _subtopic_lines(result.subtopics, doc, width)
     if not result.findings:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)
