@@ -138,7 +138,7 @@ CONCISE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<sev>错误|警告|提�
 def test_concise_one_line_per_finding():
     res = run("check", str(seed_path("003")), str(seed_path("004")), "-f", "concise")
     assert res.exit_code == 1
-    data = json.loads(run("check", str(seed_path("003")), str(seed_path("004")), "-f", "json").stdout)
+    data = json.loads(run("check", str(seed_path("003")), str(seed_path("004")), "-f", "json").stdout)["reports"]
     lines = res.stdout.splitlines()
     findings = [f for d in data for f in d["findings"]]
     assert len(lines) == len(findings) + 1
@@ -164,7 +164,7 @@ def test_total_line_across_files(tmp_path):
     clean = tmp_path / "clean.txt"
     clean.write_text(good_report(), encoding="utf-8")
     files = [str(seed_path("003")), str(seed_path("004")), str(clean)]
-    data = json.loads(run("check", *files, "-f", "json").stdout)
+    data = json.loads(run("check", *files, "-f", "json").stdout)["reports"]
     sums = {k: sum(d["summary"][k] for d in data) for k in ("error", "warning", "info")}
     expected = f"共检查 3 份报告：错误 {sums['error']}，警告 {sums['warning']}，提示 {sums['info']}"
     res = run("check", *files, "--no-color")
@@ -212,7 +212,7 @@ def _cli(*args, env=None):
 def test_control_characters_shown_visibly(tmp_path):
     path = _hostile_report(tmp_path, "报告\x1b[31m\u202e.txt")
     for fmt in ("text", "concise"):
-        p = _cli("check", str(path), "-f", fmt, "--color")
+        p = _cli("check", str(path), "-f", fmt, "--color", env={"COLUMNS": "250"})
         out = p.stdout.decode("utf-8")
         assert p.returncode == 1, p.stderr.decode("utf-8")
         if fmt == "text":
@@ -223,7 +223,7 @@ def test_control_characters_shown_visibly(tmp_path):
         assert "报告\\x1b[31m\\u202e.txt" in out
     # JSON keeps the text exactly (escaped by JSON itself), valid UTF-8
     p = _cli("check", str(path), "-f", "json")
-    data = json.loads(p.stdout.decode("utf-8"))
+    data = json.loads(p.stdout.decode("utf-8"))["reports"][0]
     texts = [f["text"] for f in data["findings"] if f["rule"] == "duplicate-paragraph"]
     assert texts and "\x1b[2J\x1b]0;标题\x07" in texts[0] and "\u202e" in texts[0]
 
@@ -246,3 +246,35 @@ def test_compare_ratio_table_aligned():
     assert len(full) >= 3 and all(len(s) == 2 for s in full) and len({tuple(s) for s in full}) == 1, table
     notes = [starts(x) for x in table if "（缺少该部分）" in x or "（该部分无正文）" in x]
     assert all(s == full[0][:1] for s in notes), table
+
+
+def test_places_and_duplicate_block_on_seed_003():
+    out = run("check", str(seed_path("003")), "--no-color").stdout
+    lines = out.splitlines()
+    # name-mismatch: all four places in the message, the three others on one 对照 line
+    i = next(k for k, x in enumerate(lines) if "name-mismatch" in x)
+    head = " ".join(x.strip() for x in lines[i - 1:i + 1])  # the head wraps onto two lines
+    assert head.startswith("第 13 行  错误") and "13、31、37、55 行" in head
+    assert lines[i + 2].strip() == "对照：第 31、37、55 行"
+    # the pasted block: one finding, both copies' spans, the paragraph count, one excerpt
+    dup = [k for k, x in enumerate(lines) if "duplicate-paragraph" in x]
+    assert len(dup) == 1
+    head = lines[dup[0]]
+    assert head.strip().startswith("第 33–55 行") and "第 9–31 行" in head and "（共 8 段）" in head
+    detail = lines[dup[0] + 1]
+    assert detail.strip().startswith("原文：一是成立政务信息公开领导小组") and "对照：第 9–31 行（文字相同）" in detail
+    assert lines[dup[0] + 2].strip().startswith("建议：")
+
+
+def test_demo_fits_one_screen():
+    # 50 lines of 100 columns, the prompt included: every finding of seed 003 still there
+    p = _cli("demo", env={"COLUMNS": "100"})
+    assert p.returncode == 0, p.stderr.decode("utf-8")
+    lines = p.stdout.decode("utf-8").splitlines()
+    assert len(lines) <= 49, "\n".join(lines)
+    assert max(cells(x) for x in lines) <= 100
+    data = json.loads(_cli("demo", "-f", "json").stdout.decode("utf-8"))["reports"][0]
+    text = p.stdout.decode("utf-8")
+    for f in data["findings"]:
+        assert f["rule"] in text
+    assert sum(1 for x in lines if re.match(r"^  第 \d+(–\d+)? 行  (错误|警告|提示)  ", x)) == len(data["findings"])

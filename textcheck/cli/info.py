@@ -61,6 +61,6 @@ def demo(
     c = console()
     width = terminal_width()
     intro = [("演示：", "bold"), ("检查随附的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）", None)]
-    c.print("\n".join(wrap(intro, width)) + "\n")
+    c.print("\n".join(wrap(intro, width)))
     c.print(render([result], width), end="")
     c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    全部规则：[bold]textcheck rules[/]")

@@ -44,17 +44,40 @@ def _excerpt(text: str, width: int, used: int = 0) -> str:
     return clip(" ".join(text.split()), max(10, width - _DETAIL - _LABEL - used))
 
 
-def _finding_lines(f: Finding, width: int) -> list[str]:
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _finding_lines(f: Finding, width: int, prev: Finding | None = None) -> list[str]:
+    """A finding: the place, severity, message and rule; the report's text (原文) with the places it
+    is compared with (对照), then the suggestion (建议), each wrapped with a hanging indent.
+
+    Kept short so that a report's findings fit on a screen: a related place whose text is the
+    finding's own (a duplicate) goes on the 原文 line without a second excerpt; several related places
+    (every other place of a name) are one 对照 line of places; the 原文 of a finding at the same place
+    with the same text as the one before it is not repeated."""
     conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
     head = [(where(f), None, True), ("  ", None), (f.severity.label, _STYLE[f.severity], True), ("  ", None),
             (f.message + conf, None), ("  ", None), (f.rule, "dim", True)]
     out = wrap(head, width, indent=_HEAD, hang=_DETAIL)
-    if f.text:
-        out += wrap([("原文：", None), (_excerpt(f.text, width), None)], width,
+
+    def place_of(r) -> str:
+        return (f"{r.path} " if r.path and r.path != f.path else "") + where(r)
+
+    same = [r for r in f.related if f.text and r.text and _same_text(r.text, f.text)]
+    others = [r for r in f.related if r not in same]
+    repeated = (prev is not None and f.text and (prev.line, prev.end_line) == (f.line, f.end_line)
+                and _same_text(prev.text, f.text) and not same)
+    if f.text and not repeated:
+        tail = [("  ", None), ("对照：", None), ("、".join(place_of(r) for r in same) + "（文字相同）", None, True)] if same else []
+        room = sum(cell_width(t[0]) for t in tail)
+        out += wrap([("原文：", None), (_excerpt(f.text, width, room), None), *tail], width,
                     indent=_DETAIL, hang=_DETAIL + _LABEL)
-    for r in f.related:
-        place = f"{r.path} " if r.path and r.path != f.path else ""
-        place += where(r)
+    if len(others) > 1 and all(not r.path or r.path == f.path for r in others):
+        out += wrap([("对照：", None), (places_label(others), None)], width, indent=_DETAIL, hang=_DETAIL + _LABEL)
+        others = []
+    for r in others:
+        place = place_of(r)
         pieces = [("对照：", None), (place, None, True)]
         if r.text:
             pieces.append(("：" + _excerpt(r.text, width, cell_width(place) + 2), None))
@@ -63,21 +86,24 @@ def _finding_lines(f: Finding, width: int) -> list[str]:
     return out
 
 
-def findings_by_section(findings: list[Finding], *, gap: bool, width: int | None = None) -> list[str]:
-    """Findings grouped under their section's name, in report order, then the totals line."""
+def findings_by_section(findings: list[Finding], *, gap: bool, width: int | None = None,
+                        total: bool = True) -> list[str]:
+    """Findings grouped under their section's name (【总体情况】), in report order, then (``total``)
+    the totals line; ``gap``: a blank line before the first group."""
     width = width or terminal_width()
-    lines: list[str] = []
+    lines: list[str] = [""] if gap else []
     groups: dict[str | None, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.section, []).append(f)
     for name in sorted(groups, key=_section_rank):
-        if gap:
-            lines.append("")
-        lines += wrap([(name or "全文", "bold")], width, indent=1, hang=3)
+        lines += wrap([(f"【{name or '全文'}】", "bold")], width, indent=1, hang=2)
+        prev = None
         for f in sorted(groups[name], key=lambda f: (f.line or 0, -f.severity.rank, f.rule)):
-            lines.extend(_finding_lines(f, width))
-    lines.append("")
-    lines.append(f"  共 {len(findings)} 条：{totals(findings)}")
+            lines.extend(_finding_lines(f, width, prev))
+            prev = f
+    if total:
+        lines.append("")
+        lines.append(f"  共 {len(findings)} 条：{totals(findings)}")
     return lines
 
 
@@ -98,7 +124,7 @@ def _subtopic_lines(subtopics, doc, width: int) -> list[str]:
         if not s.evidence:
             detail = "（未找到相关小标题或用词）"
         elif s.covered:
-            detail = f"（{_places(doc, s.evidence[:2])}）"
+            detail = f"（{_places(doc, s.evidence[:1])}）"  # the strongest evidence
         else:
             terms = "、".join(dict.fromkeys(t for e in s.evidence[:2] for t in e["terms"][:4]))
             detail = f"（只有“{terms}”：{_places(doc, s.evidence[:2])}）"
@@ -110,7 +136,10 @@ def render_result(result, width: int | None = None) -> str:
     width = width or terminal_width()
     doc = result.document
     ident = doc.identity
-    lines = wrap([(doc.path, "bold")], width)
+    head = [(doc.path, "bold", True)]
+    if result.findings:
+        head += [("  ", None), (f"共 {len(result.findings)} 条问题：{totals(result.findings)}", None, True)]
+    lines = wrap(head, width, hang=2)
     meta = []
     if result.issuer and result.issuer.get("path"):
         conf = result.issuer.get("confidence")
@@ -129,7 +158,7 @@ def render_result(result, width: int | None = None) -> str:
     if not result.findings:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)
-    lines.extend(findings_by_section(result.findings, gap=True, width=width))
+    lines.extend(findings_by_section(result.findings, gap=False, width=width, total=False))
     return "\n".join(lines)
 
 
