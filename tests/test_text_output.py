@@ -278,3 +278,24 @@ def test_demo_fits_one_screen():
     for f in data["findings"]:
         assert f["rule"] in text
     assert sum(1 for x in lines if re.match(r"^  第 \d+(–\d+)? 行  (错误|警告|提示)  ", x)) == len(data["findings"])
+
+
+def test_docx_places_in_text_and_concise(tmp_path):
+    import docx
+
+    from support import seed_text
+
+    d = docx.Document()
+    for line in seed_text("003").split("\n"):
+        if line.strip() and "\t" not in line:  # every text line a paragraph (tables left out)
+            d.add_paragraph(line)
+    path = tmp_path / "大章镇.docx"
+    d.save(str(path))
+    text = run("check", str(path), "--no-color").stdout
+    concise = run("check", str(path), "-f", "concise").stdout.splitlines()
+    data = json.loads(run("check", str(path), "-f", "json").stdout)["reports"][0]
+    (dup,) = [f for f in data["findings"] if f["rule"] == "duplicate-paragraph"]
+    label = f"第 {dup['paragraph']}–{dup['end_paragraph']} 段"
+    assert f"  {label}  错误  " in text and " 行  " not in text.split("【", 1)[1]
+    (line,) = [x for x in concise if " duplicate-paragraph " in x]
+    assert line.startswith(f"{path}:{dup['line']}: 错误 duplicate-paragraph {label}：")
