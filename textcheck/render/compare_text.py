@@ -29,12 +29,25 @@ def _span(doc, line: int, end: int) -> str:
     return line_label(doc, line, end)
 
 
-def _ratio_cell(ratio, copied: int, chars: int) -> str:
-    return f"{_pct(ratio)}（{copied}/{chars} 字）"
+def ratio_table(result: CompareResult, width: int | None = None) -> list[str]:
+    """The ratio of each section, columns aligned in display width (a Chinese character is two);
+    narrower than ``width`` columns by leaving out the character counts when they do not fit."""
+    lines = _ratio_table(result, counts=True)
+    if width and max(cell_width(plain_text(x)) for x in lines) > width:
+        lines = _ratio_table(result, counts=False)
+    return lines
 
 
-def ratio_table(result: CompareResult) -> list[str]:
-    """The ratio of each section, columns aligned in display width (a Chinese character is two)."""
+def plain_text(markup: str) -> str:
+    from rich.text import Text
+
+    return Text.from_markup(markup).plain
+
+
+def _ratio_table(result: CompareResult, counts: bool) -> list[str]:
+    def _ratio_cell(ratio, copied: int, chars: int) -> str:
+        return f"{_pct(ratio)}（{copied}/{chars} 字）" if counts else _pct(ratio)
+
     head = ("部分", "不含模板用语", "含模板用语")
     rows = []  # (title, cell, cell, style of the first cell, dim note)
     for s in result.sections:
@@ -73,7 +86,7 @@ def render(result: CompareResult, width: int | None = None) -> str:
     out.append("")
     out += wrap([("沿用比例", "bold"), ("（新报告正文中逐字来自旧报告的文字所占比例；连续 8 字以上相同才计入）", None)],
                 width, indent=1, hang=3)
-    out += ratio_table(result)
+    out += ratio_table(result, width)
     for tab in result.tables:
         out += wrap(f"表格·{tab['section']}：对照 {tab['compared']} 个数字单元格，与旧报告相同 {tab['identical']} 个"
                     f"（其中非零 {tab['identical_nonzero']} 个），不同 {tab['changed']} 个", width, indent=2, hang=4)
