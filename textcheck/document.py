@@ -238,29 +238,40 @@ class Document:
         ``difflib`` matching blocks); a column inside a changed stretch maps by its distance from the
         nearest matched character before it. Best effort, for consumers that edit the original (Word
         comments, fixes)."""
-        import difflib
-        import unicodedata
-
         raw, norm = self.lines[line - 1], self.norm_lines[line - 1]
         if raw == norm:
             return max(0, min(column, len(raw)))
         if end:
             return self.raw_column(line, column - 1) + 1 if column > 0 else self.raw_column(line, 0)
-        expanded: list[str] = []
-        owner: list[int] = []
-        for k, ch in enumerate(raw):
-            for c in unicodedata.normalize("NFKC", ch).replace("\u3000", " ").replace("\xa0", " "):
-                expanded.append(c)
-                owner.append(k)
+        owner, blocks = self._alignment(line)
         pos = 0  # raw column of the last matched character before ``column``, plus the distance from it
-        for a, b, size in difflib.SequenceMatcher(None, norm, "".join(expanded), autojunk=False).get_matching_blocks():
-            if not size:
-                continue
+        for a, b, size in blocks:
             if a <= column < a + size:
                 return owner[b + column - a]
             if a + size <= column:
                 pos = owner[b + size - 1] + 1 + (column - a - size)
         return max(0, min(pos, len(raw)))
+
+    @functools.cached_property
+    def _alignments(self) -> dict[int, tuple[list[int], list[tuple[int, int, int]]]]:
+        return {}
+
+    def _alignment(self, line: int) -> tuple[list[int], list[tuple[int, int, int]]]:
+        """(original column of each NFKC-expanded character, matching blocks normalised → expanded) of a line."""
+        if line not in self._alignments:
+            import difflib
+            import unicodedata
+
+            raw, norm = self.lines[line - 1], self.norm_lines[line - 1]
+            expanded: list[str] = []
+            owner: list[int] = []
+            for k, ch in enumerate(raw):
+                for c in unicodedata.normalize("NFKC", ch).replace("\u3000", " ").replace("\xa0", " "):
+                    expanded.append(c)
+                    owner.append(k)
+            matcher = difflib.SequenceMatcher(None, norm, "".join(expanded), autojunk=False)
+            self._alignments[line] = (owner, [m for m in matcher.get_matching_blocks() if m[2]])
+        return self._alignments[line]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int, int, int]:
         """``(line, column, end_line, end_column)`` in the original lines of offsets ``start``..``end`` of
