@@ -45,7 +45,9 @@ def cell_width(text: str) -> int:
 
 def ljust(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` display columns."""
-    return text + " " * max(0, width - cell_width(text))
+    import wcwidth
+
+    return wcwidth.ljust(text, width)
 
 
 def terminal_width() -> int:
