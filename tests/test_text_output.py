@@ -190,7 +190,7 @@ def test_output_file_confirmed_on_stderr(tmp_path):
 
 # every kind of character a terminal acts on: ESC (CSI, OSC), BEL, backspace, carriage return, a C1
 # control (CSI as one byte), direction overrides and isolates
-HOSTILE = "（六）其他情况。\x1b[2J\x1b]0;标题\x07本年度开展\x08\x08政务公开\u202e培训\x9b31m两次，\u2066覆盖\u2069全县\r各单位。"
+HOSTILE = "（六）其他情况，比例1:b:2。\x1b[2J\x1b]0;标题\x07本年度开展\x08\x08政务公开\u202e培训\x9b31m两次，\u2066覆盖\u2069全县\r各单位。"
 RAW = set(chr(c) for c in range(0x20) if c not in (0x0A,)) | {chr(0x7F)} | set(chr(c) for c in range(0x80, 0xA0)) | set(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -219,6 +219,7 @@ def test_control_characters_shown_visibly(tmp_path):
             # colour is on: the only escapes are rich's own SGR sequences
             out = re.sub(r"\x1b\[[0-9;]*m", "", out)
             assert "\\x1b[2J\\x1b]0;标题\\x07" in out and "\\u202e" in out and "\\x9b" in out
+            assert "比例1:b:2" in out  # not an emoji code for rich
         assert not RAW & set(out.replace("\n", "")), [c for c in out if c in RAW]
         assert "报告\\x1b[31m\\u202e.txt" in out
     # JSON keeps the text exactly (escaped by JSON itself), valid UTF-8
