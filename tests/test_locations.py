@@ -91,6 +91,13 @@ def test_docx_paragraphs_skip_empty_ones_and_tables_have_their_own_numbers(tmp_p
     assert src.line_table == (None,) * 5 + ((1, 1), (1, 2), None, None, (2, 1), None)
     assert lines[5] == "格00\t格01" and lines[9] == "项目\t0"
     assert len(src.line_paragraph) == len(lines)
+    from textcheck.parse import parse
+
+    doc = parse(src)
+    assert doc.label(1, 2) == "第 1 段"  # a span ending on an empty paragraph ends at the paragraph before it
+    assert doc.label(2, 4) == "第 2–3 段" and doc.label(4, 5) == "第 3 段"  # a manual break stays one paragraph
+    assert doc.label(6, 7) == "第 1 个表格第 1–2 行" and doc.label(5, 7) == "第 3 段起"
+    assert doc.label(10) == "第 2 个表格第 1 行"
 
 
 def test_docx_findings_carry_paragraphs_and_their_labels(tmp_path):
