@@ -304,3 +304,17 @@ def test_raw_span_maps_normalised_offsets_back_to_the_original_line():
     for p in dict(findings_of(result, "name-mismatch")[0].evidence)["places"]:
         line, col, _end_line, end_col = doc.raw_span(p["start"], p["end"])
         assert line == p["line"] and doc.lines[line - 1][col:end_col] == p["text"]
+
+
+def test_compare_findings_locate_their_related_place_in_the_old_report():
+    from textcheck.compare import compare_paths
+
+    old_path = seed_path("001")
+    result = compare_paths(str(old_path), str(Path(__file__).parent / "fixtures" / "compare" / "ziyang_2021.txt"))
+    carried = [f for f in result.findings if f.rule == "carryover-paragraph"]
+    assert carried
+    for f in carried:
+        r = f.related[0]
+        assert r.path == result.old.path and result.old.line_of(r.start) == r.line
+        assert result.new.line_of(f.start) == f.line
+        assert result.old.text[r.start : r.end].strip()
