@@ -19,6 +19,7 @@ from textcheck.cli.info import demo as demo_command
 from textcheck.cli.info import explain as explain_command
 from textcheck.cli.info import rules as rules_command
 from textcheck.cli.serve import serve as serve_command
+from textcheck.cli.usage import CONTEXT_SETTINGS, ChineseCommand, ChineseGroup
 from textcheck.errors import TextcheckError
 
 app = typer.Typer(
@@ -28,15 +29,33 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=ChineseGroup,
+    context_settings=CONTEXT_SETTINGS,
 )
 
-app.command("check")(check_command)
-app.command("rules")(rules_command)
-app.command("explain")(explain_command)
-app.command("demo")(demo_command)
-app.command("batch")(batch_command)
-app.command("compare")(compare_command)
-app.command("serve")(serve_command)
+
+def _show_version(value: bool) -> None:
+    if value:
+        from textcheck import __version__
+
+        typer.echo(f"textcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", "-V", callback=_show_version, is_eager=True,
+                                 help="显示版本号并退出"),
+) -> None:
+    """政府信息公开工作年度报告检查工具：找出结构缺漏、重复粘贴、他单位名称、年份错误等问题。"""
+
+app.command("check", cls=ChineseCommand)(check_command)
+app.command("rules", cls=ChineseCommand)(rules_command)
+app.command("explain", cls=ChineseCommand)(explain_command)
+app.command("demo", cls=ChineseCommand)(demo_command)
+app.command("batch", cls=ChineseCommand)(batch_command)
+app.command("compare", cls=ChineseCommand)(compare_command)
+app.command("serve", cls=ChineseCommand)(serve_command)
 
 
 def main() -> None:

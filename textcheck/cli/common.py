@@ -50,6 +50,15 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def check_max_size(value: float) -> float:
+    """--max-size: a finite number of megabytes above 0 (nan, inf and -1 are usage errors)."""
+    import math
+
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"应是大于 0 的有限数字（单位 MB），不能是 {value:g}")
+    return value
+
+
 def plain(markup: str) -> str:
     from rich.text import Text
 

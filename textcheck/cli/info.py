@@ -10,7 +10,7 @@ from textcheck.cli.common import OutFormat, console, fail, load_config_or_exit
 
 
 def rules(
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
 ) -> None:
     """列出全部检查规则：编号、默认级别、说明。"""
     from textcheck.rules import all_rules
@@ -30,7 +30,7 @@ def rules(
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def explain(rule_id: str = typer.Argument(..., help="规则编号，例如 duplicate-paragraph")) -> None:
+def explain(rule_id: str = typer.Argument(..., metavar="规则编号", help="规则编号，例如 duplicate-paragraph")) -> None:
     """显示一条规则的详细说明（做什么、为什么、例子、可配置选项）。"""
     from textcheck.rules import get_rule
 
@@ -42,7 +42,7 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，例如 dupli
 
 
 def demo(
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
 ) -> None:
     """演示：检查随软件附带的一份有典型错误的报告（大章镇人民政府 2021 年度报告）。"""
     from textcheck.engine import check_path
