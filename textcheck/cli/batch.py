@@ -20,6 +20,9 @@ def batch(
     output: Path = typer.Option(..., "--output", "-o", metavar="输出文件夹", help="输出文件夹：summary.csv、summary.xlsx、findings.jsonl、index.html"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="进程数", help="并行进程数（默认等于 CPU 核数）"),
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML；[score] 评分权重，[batch] 雷同检测参数）"),
+    select: List[str] = typer.Option([], "--select", metavar="规则或类别", help="只运行这些规则（规则编号或类别，用逗号分隔或写多次；覆盖配置文件的 select）"),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="规则或类别", help="不运行这些规则（规则编号或类别；优先于 --select）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误上说明使用了哪个配置文件、关闭了哪些规则"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条和结束时的统计"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存，全部重新检查（仍会更新缓存）"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="文件夹", help="缓存文件夹（默认为输出文件夹中的 .cache）"),
@@ -42,7 +45,7 @@ def batch(
     from textcheck.output import refuse_inputs_as_outputs
     from textcheck.render.batch_output import _SUMMARY_FILES as SUMMARY_FILES, output_count, pair_page, write_outputs
 
-    cfg = load_config_or_exit(config)
+    cfg = load_config_or_exit(config, inputs=paths, select=select, ignore=ignore, verbose=verbose)
     try:
         batch_options(cfg)
         score_weights(cfg)

@@ -49,7 +49,7 @@ def demo(
     from textcheck.resources import corpus_path
 
     sample = corpus_path("samples", "003_c09c82378b8e7991.txt")
-    result = check_path(str(sample), load_config_or_exit(None))
+    result = check_path(str(sample), load_config_or_exit(None, discover=False))  # the demo is the same everywhere
     if format is OutFormat.json:
         from textcheck.render.json import render
 
