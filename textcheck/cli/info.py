@@ -12,7 +12,7 @@ from textcheck.cli.common import OutFormat, console, fail, load_config_or_exit
 def rules(
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
 ) -> None:
-    """列出全部检查规则：编号、默认级别、说明。"""
+    """列出全部检查规则：编号、默认级别、类别、说明。"""
     from textcheck.rules import all_rules
 
     specs = sorted(all_rules(), key=lambda r: (r.scope != "report", r.scope, r.id))
@@ -25,7 +25,7 @@ def rules(
     lines = []
     for r in specs:
         opts = "，".join(f"{k}={v}" for k, v in r.options.items())
-        lines.append(f"{r.id:<24} {r.severity.label:<3} {r.summary}" + (f"  [选项：{opts}]" if opts else "")
+        lines.append(f"{r.id:<24} {r.severity.label:<3} {r.category:<12} {r.summary}" + (f"  [选项：{opts}]" if opts else "")
                      + ("" if r.scope == "report" else f"  （{scope_label.get(r.scope, r.scope)}）"))
     sys.stdout.write("\n".join(lines) + "\n")
 

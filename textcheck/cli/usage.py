@@ -100,10 +100,11 @@ def _record(param: Any) -> tuple[str, str] | None:
     return name, help_text
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9_.,:;/\\'\"+=<>|{}\[\]()%-]+|\s+|.", re.S)
+_TOKEN = re.compile(r"（必填）|[A-Za-z0-9_.,:;/\\'\"+=<>|{}\[\]()%-]+|\s+|.", re.S)
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’")
+_NO_LINE_END = set("（《「『“‘")
 
 
 def _cells(text: str) -> int:
@@ -120,8 +121,11 @@ def _wrap(text: str, width: int) -> list[str]:
         if token.isspace() and not line:
             continue
         if line and _cells(line + token) > width and token not in _NO_LINE_START:
+            carry = ""
+            while line and line[-1] in _NO_LINE_END:  # an opening bracket goes with what it opens
+                carry, line = line[-1] + carry, line[:-1]
             lines.append(line.rstrip())
-            line = "" if token.isspace() else token
+            line = carry + ("" if token.isspace() else token)
         else:
             line += token
     if line.strip():
