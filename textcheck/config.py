@@ -75,6 +75,8 @@ def _option_value(rule_id: str, key: str, value: Any, default: Any, source: str 
     import math
 
     expected = type(default)
+    if default is None:  # an option without a typed default takes what it is given
+        return value
     if expected is bool:
         ok = isinstance(value, bool)
     elif expected is int:
