@@ -81,6 +81,18 @@ def test_check_seed_and_non_gbk_text_on_a_gbk_console(enc, odd_report):
     json.loads(proc.stdout.decode(enc))  # still one valid JSON document
 
 
+def test_json_and_html_on_a_gbk_console_are_lossless(tmp_path, odd_report):
+    short = tmp_path / "short.txt"
+    short.write_text(NOT_GBK, encoding="utf-8")  # not a report: its text is quoted in the finding
+    proc = cli("check", str(short), "-f", "json", env={"PYTHONIOENCODING": "gbk"})
+    _assert_clean(proc, "gbk")
+    assert "𠀀" in proc.stdout.decode("gbk") or "\\ud840\\udc00" in proc.stdout.decode("gbk")
+    assert "𠀀县人民政府" in json.dumps(json.loads(proc.stdout.decode("gbk")), ensure_ascii=False)
+    proc = cli("compare", str(seed_path("003")), str(odd_report), "-f", "html", env={"PYTHONIOENCODING": "gbk"})
+    _assert_clean(proc, "gbk")
+    assert "&#131072;县人民政府" in proc.stdout.decode("gbk")
+
+
 def test_compare_batch_and_usage_errors_on_a_gbk_console(tmp_path, odd_report):
     enc = "gbk"
     env = {"PYTHONIOENCODING": enc}

@@ -165,7 +165,11 @@ def load_config_or_exit(config_path: Optional[str], issuer: Optional[str] = None
     return cfg
 
 
-def write_output(output: Optional[Path], text: str, *, markup: bool, color: bool | None) -> None:
+def write_output(output: Optional[Path], text: str, *, markup: bool, color: bool | None,
+                 fmt: Optional[str] = None) -> None:
+    """Write ``text`` to ``output`` (atomically, UTF-8) or to the screen. ``markup``: rich markup (text
+    output). Otherwise ``fmt`` says what it is (``json``, ``html``; guessed from the first character when not
+    given), so that on a console that cannot encode every character they are escaped losslessly."""
     if output is not None:
         from textcheck.output import atomic_write_text
 
@@ -176,7 +180,10 @@ def write_output(output: Optional[Path], text: str, *, markup: bool, color: bool
     elif markup:
         console(color=color).print(text, end="")
     else:
-        sys.stdout.write(text)
+        from textcheck.cli.usage import for_stream
+
+        kind = fmt or {"{": "json", "[": "json", "<": "html"}.get(text.lstrip()[:1], "plain")
+        sys.stdout.write(for_stream(text, kind) if kind in ("json", "html") else text)
         sys.stdout.flush()
 
 

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from textcheck.cli.common import OutFormat, console, fail, load_config_or_exit
+from textcheck.cli.common import OutFormat, console, fail, load_config_or_exit, write_output
 
 
 def rules(
@@ -19,7 +19,7 @@ def rules(
     if format is OutFormat.json:
         from textcheck.render.json import dumps
 
-        sys.stdout.write(dumps([r.to_dict() for r in specs]))
+        write_output(None, dumps([r.to_dict() for r in specs]), markup=False, color=None, fmt="json")
         return
     scope_label = {"report": "单份报告", "compare": "compare 年度对比", "batch": "batch 批量检查"}
     lines = []
@@ -53,7 +53,7 @@ def demo(
     if format is OutFormat.json:
         from textcheck.render.json import render
 
-        sys.stdout.write(render([result], single=True))
+        write_output(None, render([result], single=True), markup=False, color=None, fmt="json")
         return
     from textcheck.render.text import render
 

@@ -55,6 +55,32 @@ def safe_streams() -> None:
                 pass
 
 
+def _json_escape(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    import json
+
+    return json.dumps(exc.object[exc.start:exc.end])[1:-1], exc.end  # \uXXXX (surrogate pairs above FFFF)
+
+
+codecs.register_error("textcheck-json", _json_escape)
+
+
+def for_stream(text: str, fmt: str, stream: Any = None) -> str:
+    """``text`` (a JSON document or an HTML page) with the characters ``stream`` cannot encode written as
+    escapes of that format (``\\uXXXX`` in JSON strings, ``&#x...;`` in HTML): lossless, unlike the console
+    substitutes. Unchanged on a UTF-8 (or GB18030) stream."""
+    stream = stream or sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        if codecs.lookup(encoding).name in _LOSSLESS:
+            return text
+    except LookupError:  # pragma: no cover
+        return text
+    handler = "textcheck-json" if fmt == "json" else "xmlcharrefreplace"
+    return text.encode(encoding, errors=handler).decode(encoding)
+
+
 # --------------------------------------------------------------------------------------------
 # help pages
 
