@@ -33,7 +33,15 @@ _HANDLER = "textcheck-console"
 def _console_errors(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    return "".join(_SUBSTITUTE.get(ch, "?") for ch in exc.object[exc.start:exc.end]), exc.end
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        sub = _SUBSTITUTE.get(ch, "?")
+        try:
+            sub.encode(exc.encoding)
+        except (UnicodeError, LookupError):
+            sub = "?"  # the substitute itself is missing too (an ASCII or Latin-1 stream)
+        out.append(sub)
+    return "".join(out), exc.end
 
 
 codecs.register_error(_HANDLER, _console_errors)
@@ -44,8 +52,10 @@ _LOSSLESS = {"utf-8", "utf-16", "utf-32", "gb18030", "utf-8-sig"}
 def safe_streams() -> None:
     """Reconfigure stdout/stderr whose encoding cannot represent all of Unicode to substitute, not fail."""
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
-        if not encoding or codecs.lookup(encoding).name in _LOSSLESS:
+        try:
+            if codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name in _LOSSLESS:
+                continue
+        except LookupError:  # pragma: no cover - an encoding Python does not know
             continue
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
