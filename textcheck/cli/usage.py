@@ -5,7 +5,9 @@ Typer (0.29, with its vendored click) writes its help headings and usage errors 
 extension points typer documents: the command classes (``typer.Typer(cls=...)``, ``app.command(cls=...)``)
 lay out the help page themselves, and the group's ``main`` runs in non-standalone mode so that usage
 errors come back as exceptions, which are reported in Chinese from their structured fields (the parameter,
-the option name, the close matches), not by rewriting typer's English text.
+the option name, the close matches), not by rewriting typer's English text. Only click's public names are
+used (exception class names, ``opts``, ``metavar``, ``HelpFormatter.write_usage``), so it behaves the same
+on typer with the real click (checked with typer 0.15 / click 8.1) and with the vendored one (typer 0.29).
 
 ``safe_streams`` makes stdout and stderr never fail on a character the console's encoding lacks
 (GBK/cp936 consoles and redirects): a few symbols have a GBK-safe substitute, anything else becomes ``?``.
