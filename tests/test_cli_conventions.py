@@ -390,3 +390,12 @@ def test_ci_runs_the_readme_commands():
         assert command in ci_lines or f"{command} > /dev/null" in ci_lines, command
     test_cmd = next(ln.strip() for b in blocks for ln in b.splitlines() if "pytest" in ln)
     assert test_cmd in ci_lines
+
+
+def test_readme_config_example_is_valid(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for i, block in enumerate(re.findall(r"```toml\n(.*?)```", readme, re.S)):
+        cfg = tmp_path / f"example{i}.toml"
+        cfg.write_text(block, encoding="utf-8")
+        res = run("check", str(seed_path("003")), "-f", "json", "-c", str(cfg))
+        assert res.exit_code in (0, 1), err_of(res)
