@@ -21,7 +21,7 @@ from textcheck.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
-COMMANDS = ("check", "rules", "explain", "demo", "batch", "compare", "serve")
+COMMANDS = tuple(info.name for info in app.registered_commands)  # commands added later are checked too
 
 
 def cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: int = 180):
@@ -138,7 +138,7 @@ def test_version(flag):
 ALLOWED = {"textcheck", "txt", "docx", "pdf", "html", "htm", "TOML", "toml", "README", "CSV", "Excel", "JSONL",
            "csv", "xlsx", "jsonl", "json", "text", "summary", "findings", "index", "decisions", "MB", "CPU",
            "error", "warning", "info", "never", "score", "batch", "compare", "check", "cache", "duplicate",
-           "paragraph", "Ctrl", "pip", "install", "select", "ignore", *COMMANDS}
+           "paragraph", "Ctrl", "pip", "install", "select", "ignore", "concise", *COMMANDS}
 
 
 def _help_words(text: str) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer.core import TyperCommand
 
 from textcheck.cli.batch import batch as batch_command
 from textcheck.cli.check import check as check_command
@@ -49,13 +50,18 @@ def _main_options(
 ) -> None:
     """政府信息公开工作年度报告检查工具：找出结构缺漏、重复粘贴、他单位名称、年份错误等问题。"""
 
-app.command("check", cls=ChineseCommand)(check_command)
-app.command("rules", cls=ChineseCommand)(rules_command)
-app.command("explain", cls=ChineseCommand)(explain_command)
-app.command("demo", cls=ChineseCommand)(demo_command)
-app.command("batch", cls=ChineseCommand)(batch_command)
-app.command("compare", cls=ChineseCommand)(compare_command)
-app.command("serve", cls=ChineseCommand)(serve_command)
+
+app.command("check")(check_command)
+app.command("rules")(rules_command)
+app.command("explain")(explain_command)
+app.command("demo")(demo_command)
+app.command("batch")(batch_command)
+app.command("compare")(compare_command)
+app.command("serve")(serve_command)
+
+for _info in app.registered_commands:  # every command's help page and usage line in Chinese
+    if _info.cls in (None, TyperCommand):  # typer's default class; a command with its own class keeps it
+        _info.cls = ChineseCommand
 
 
 def main() -> None:

@@ -53,7 +53,7 @@ def demo(
     if format is OutFormat.json:
         from textcheck.render.json import render
 
-        write_output(None, render([result], single=True), markup=False, color=None, fmt="json")
+        sys.stdout.write(render([result], single=True))
         return
     from textcheck.render.text import render
 
