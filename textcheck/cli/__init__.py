@@ -59,7 +59,8 @@ app.command("batch")(batch_command)
 app.command("compare")(compare_command)
 app.command("serve")(serve_command)
 
-for _info in app.registered_commands:  # every command's help page and usage line in Chinese
+# register commands above this line: every command gets the Chinese help page and usage line
+for _info in app.registered_commands:
     if _info.cls in (None, TyperCommand):  # typer's default class; a command with its own class keeps it
         _info.cls = ChineseCommand
 
