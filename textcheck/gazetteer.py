@@ -22,9 +22,16 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from textcheck.resources import corpus_path
+from textcheck.resources import corpus_path, user_cache_dir
 
 LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "township": 4}  # placeholders have none
 TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "苏木", "镇", "乡")
@@ -69,47 +76,19 @@ class Match:
 
 
 class Gazetteer:
-    def __init__(self, units: dict[str, Unit], bigrams: frozenset[str] = frozenset(), zones: dict[str, str] | None = None):
-        import ahocorasick
-
+    def __init__(self, units: Mapping[str, Unit], bigrams: frozenset[str] = frozenset(), zones: dict[str, str] | None = None,
+                 *, index: tuple | None = None):
+        """``index``: what :func:`_build_index` derives from ``units`` and ``zones``, read from the cache
+        by :func:`load`; built here when not given."""
         self.units = units
         self.bigrams = bigrams
-        names: dict[str, list[str]] = {}
-        short: set[str] = set()
-        full: set[str] = set()
-        suffixes = TOWNSHIP_SUFFIXES
-        for u in units.values():  # in code order, so every name's codes come out sorted
-            level = u.level
-            if level == "township":
-                n = u.name
-                if (len(n) >= 4 or (len(n) == 3 and n[-1] in "镇乡")) and n.endswith(suffixes):
-                    names.setdefault(n, []).append(u.code)
-                for n in u.former:
-                    if (len(n) >= 4 or (len(n) == 3 and n[-1] in "镇乡")) and n.endswith(suffixes):
-                        names.setdefault(n, []).append(u.code)
-                continue
-            if level == "placeholder":
-                continue
-            for n in (u.name, *u.former):
-                if len(n) >= 2 and n not in GENERIC_COUNTY_NAMES:
-                    names.setdefault(n, []).append(u.code)
-                    full.add(n)
-            for n in u.short:
-                names.setdefault(n, []).append(u.code)
-                short.add(n)
-        short -= full
-        zones = {n: c for n, c in (zones or {}).items() if c in units}
-        for n, c in zones.items():
-            names.setdefault(n, []).append(c)
-        self.zones = frozenset(zones)
-        self.names: dict[str, tuple[str, ...]] = {
-            k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in names.items()
-        }
-        self.short_forms = frozenset(short)
-        auto = ahocorasick.Automaton()
-        for surface, codes in self.names.items():
-            auto.add_word(surface, (surface, codes, surface in short))
-        auto.make_automaton()
+        names, short, zone_names, auto = index if index is not None else _build_index(units, zones or {})
+        self.names: dict[str, tuple[str, ...]] = names
+        self.short_forms: frozenset[str] = short
+        self.zones: frozenset[str] = zone_names
+        # the automaton stores each name's position in ``names``: no Python objects inside, so that
+        # it can be saved and loaded without pickle
+        self._entries = [(surface, codes, surface in short) for surface, codes in names.items()]
         self._auto = auto
         self._children: dict[str, list[str]] | None = None
         self._by_shape: dict[tuple[int, str], list[str]] | None = None
@@ -121,7 +100,9 @@ class Gazetteer:
         out = []
         n = len(text)
         bigrams = self.bigrams
-        for end_idx, (surface, codes, is_short) in self._auto.iter_long(text):
+        entries = self._entries
+        for end_idx, pos in self._auto.iter_long(text):
+            surface, codes, is_short = entries[pos]
             start = end_idx - len(surface) + 1
             nxt = text[end_idx + 1] if end_idx + 1 < n else ""
             if is_short:
@@ -215,39 +196,213 @@ class Gazetteer:
         return "cousin", common
 
 
+def _build_index(units: Mapping[str, Unit], zones: dict[str, str]) -> tuple:
+    """(names -> codes, short forms, zone names, automaton over the names) of ``units``."""
+    import ahocorasick
+
+    names: dict[str, list[str]] = {}
+    short: set[str] = set()
+    full: set[str] = set()
+    suffixes = TOWNSHIP_SUFFIXES
+    for u in units.values():  # in code order, so every name's codes come out sorted
+        level = u.level
+        if level == "township":
+            n = u.name
+            if (len(n) >= 4 or (len(n) == 3 and n[-1] in "镇乡")) and n.endswith(suffixes):
+                names.setdefault(n, []).append(u.code)
+            for n in u.former:
+                if (len(n) >= 4 or (len(n) == 3 and n[-1] in "镇乡")) and n.endswith(suffixes):
+                    names.setdefault(n, []).append(u.code)
+            continue
+        if level == "placeholder":
+            continue
+        for n in (u.name, *u.former):
+            if len(n) >= 2 and n not in GENERIC_COUNTY_NAMES:
+                names.setdefault(n, []).append(u.code)
+                full.add(n)
+        for n in u.short:
+            names.setdefault(n, []).append(u.code)
+            short.add(n)
+    short -= full
+    zones = {n: c for n, c in zones.items() if c in units}
+    for n, c in zones.items():
+        names.setdefault(n, []).append(c)
+    frozen = {k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in names.items()}
+    auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for pos, surface in enumerate(frozen):
+        auto.add_word(surface, pos)
+    auto.make_automaton()
+    return frozen, frozenset(short), frozenset(zones), auto
+
+
 def normalize_code(code: str) -> str:
     code = code.strip()
     return code.ljust(12, "0") if code.isdigit() and len(code) in (2, 4, 6, 9, 12) else code
 
 
-def load(path=None, bigram_path=None, zones_path=None) -> Gazetteer:
+def _unit(row: str) -> Unit:
+    code, parent, name, level, former, short = row.split("\t")
+    if former or short:
+        return Unit(
+            code,
+            parent,
+            name,
+            level,
+            tuple(former.split("|")) if former and former != "*" else (),
+            former == "*",
+            tuple(short.split("|")) if short else (),
+        )
+    return Unit(code, parent, name, level)
+
+
+class Units(Mapping):
+    """code -> :class:`Unit`, each made from its row of the TSV when first asked for: a check looks at
+    a few dozen of the 45,000 units, and making them all was a third of the gazetteer's start-up."""
+
+    __slots__ = ("_rows", "_made")
+
+    def __init__(self, rows: dict[str, str]):
+        self._rows = rows
+        self._made: dict[str, Unit] = {}
+
+    def __getitem__(self, code: str) -> Unit:
+        u = self._made.get(code)
+        if u is None:
+            u = self._made[code] = _unit(self._rows[code])
+        return u
+
+    def get(self, code, default=None):
+        u = self._made.get(code)
+        if u is None:
+            row = self._rows.get(code)
+            if row is None:
+                return default
+            u = self._made[code] = _unit(row)
+        return u
+
+    def __contains__(self, code) -> bool:
+        return code in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _parse_units(data: bytes) -> Units:
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    return Units({row[: row.index("\t")]: row for row in lines[1:] if row})
+
+
+def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) -> Gazetteer:
+    """The gazetteer of ``path`` (default: the shipped one). With ``cache``, the index derived from the
+    data (names, automaton: most of the start-up cost) is read from the user cache folder when a valid
+    one is there for these exact data files, this module and this pyahocorasick, and written there
+    after building it otherwise (see :func:`_read_index`)."""
     path = path or corpus_path("gazetteer.tsv.gz")
     bigram_path = bigram_path or corpus_path("gazetteer.bigrams.txt.gz")
-    units: dict[str, Unit] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        fh.readline()
-        empty: tuple[str, ...] = ()
-        for line in fh.read().splitlines():
-            code, parent, name, level, former, short = line.split("\t")
-            if former or short:
-                units[code] = Unit(
-                    code,
-                    parent,
-                    name,
-                    level,
-                    tuple(former.split("|")) if former and former != "*" else empty,
-                    former == "*",
-                    tuple(short.split("|")) if short else empty,
-                )
-            else:
-                units[code] = Unit(code, parent, name, level)
+    zones_path = zones_path or corpus_path("zones.tsv")
+    data = Path(path).read_bytes()
+    units = _parse_units(data)
     bigrams: frozenset[str] = frozenset()
     try:
         with gzip.open(bigram_path, "rt", encoding="utf-8") as fh:
             bigrams = frozenset(fh.read().split())
     except FileNotFoundError:  # pragma: no cover - shipped with the package
         pass
-    return Gazetteer(units, bigrams, load_zones(zones_path))
+    zones = load_zones(zones_path)
+    if not cache:
+        return Gazetteer(units, bigrams, zones)
+    key = _cache_key(data, zones)
+    index = _read_index(key)
+    if index is None:
+        index = _build_index(units, zones)
+        _write_index(key, index)
+    return Gazetteer(units, bigrams, zones, index=index)
+
+
+# -- the index cache ------------------------------------------------------------------------------
+#
+# Two files per key in the user cache folder (resources.user_cache_dir): ``gazetteer-KEY.index``
+# (marshal: format, key, names, short forms, zone names, the automaton file's sha256) and
+# ``gazetteer-KEY.automaton`` (pyahocorasick's own save format, integers only). The key hashes the
+# data, the zones, this module's source and the pyahocorasick build, so a change to any of them
+# builds a new index. Whatever cannot be read, or does not match its hash, is rebuilt; a folder that
+# cannot be written means building each time (the result is the same, only slower). Files of other
+# keys are left alone (another installation may use them).
+
+INDEX_FORMAT = 1
+
+
+def _cache_key(data: bytes, zones: dict[str, str]) -> str:
+    import ahocorasick
+
+    h = hashlib.sha256()
+    so = Path(ahocorasick.__file__)
+    try:
+        st = so.stat()
+        build = f"{so.name}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:  # pragma: no cover
+        build = so.name
+    h.update(f"{INDEX_FORMAT}|{sys.version_info[:2]}|{build}\n".encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(data)
+    h.update(repr(sorted(zones.items())).encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def _cache_paths(key: str) -> tuple[Path, Path]:
+    folder = user_cache_dir()
+    return folder / f"gazetteer-{key}.index", folder / f"gazetteer-{key}.automaton"
+
+
+def _no_objects(_data: bytes):  # pragma: no cover - an integer automaton holds no objects
+    raise ValueError("unexpected object in the gazetteer automaton")
+
+
+def _read_index(key: str) -> tuple | None:
+    import ahocorasick
+
+    index_path, auto_path = _cache_paths(key)
+    try:
+        fmt, k, names, short, zone_names, auto_hash = marshal.loads(index_path.read_bytes())
+        if fmt != INDEX_FORMAT or k != key or not isinstance(names, dict) or not isinstance(short, frozenset):
+            return None
+        if hashlib.sha256(auto_path.read_bytes()).hexdigest() != auto_hash:
+            return None  # truncated or altered: never hand it to the C loader
+        auto = ahocorasick.load(str(auto_path), _no_objects)
+        if auto.store != ahocorasick.STORE_INTS or len(auto) != len(names):
+            return None
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return names, short, frozenset(zone_names), auto
+
+
+def _write_index(key: str, index: tuple) -> None:
+    from textcheck.errors import TextcheckError
+    from textcheck.output import atomic_write_bytes
+
+    names, short, zone_names, auto = index
+    index_path, auto_path = _cache_paths(key)
+    try:
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{auto_path.name}.", suffix=".tmp", dir=index_path.parent)
+        os.close(fd)
+        try:
+            auto.save(tmp)  # pyahocorasick writes to a path; renamed into place below
+            blob = Path(tmp).read_bytes()
+            os.replace(tmp, auto_path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        atomic_write_bytes(index_path, marshal.dumps((INDEX_FORMAT, key, names, short, zone_names,
+                                                      hashlib.sha256(blob).hexdigest())), durable=False)
+    except (OSError, ValueError, TextcheckError):
+        pass  # read-only or full cache folder: build each time
 
 
 def load_zones(path=None) -> dict[str, str]:
@@ -267,5 +422,6 @@ def load_zones(path=None) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=None)
 def gazetteer() -> Gazetteer:
-    """The shipped gazetteer, loaded on first use (about 0.2 s) and kept for the process."""
+    """The shipped gazetteer, loaded on first use and kept for the process (its index from the user
+    cache folder: ~0.1 s; built, the first time: ~0.25 s)."""
     return load()

@@ -47,6 +47,12 @@ def corpus_toml(name: str) -> dict[str, Any]:
     return tomllib.loads(corpus_path(name).read_text(encoding="utf-8"))
 
 
+def user_cache_dir() -> Path:
+    """Where textcheck keeps what it derives once per installation (jieba's dictionary cache, the
+    gazetteer's index): ``$TEXTCHECK_CACHE_DIR``, else ``~/.cache/textcheck``. Not created here."""
+    return Path(os.environ.get("TEXTCHECK_CACHE_DIR") or Path.home() / ".cache" / "textcheck")
+
+
 def _import_jieba():
     """``import jieba`` without ``pkg_resources``.
 
@@ -75,7 +81,7 @@ def tokenizer():
     jieba = _import_jieba()
     jieba.setLogLevel(logging.ERROR)
     tk = jieba.Tokenizer()
-    cache_dir = Path(os.environ.get("TEXTCHECK_CACHE_DIR") or Path.home() / ".cache" / "textcheck")
+    cache_dir = user_cache_dir()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tk.tmp_dir = str(cache_dir)
