@@ -83,6 +83,11 @@ class Model:
     weights: tuple[tuple[float, ...], ...]  # one row of n_labels weights per feature
     intercept: tuple[float, ...]  # (n_labels,)
     meta: dict
+    columns: tuple[tuple[float, ...], ...] = ()  # ``weights`` by label: one weight per feature
+
+    def __post_init__(self):
+        if not self.columns:
+            object.__setattr__(self, "columns", tuple(zip(*self.weights)) if self.weights else ((),) * len(self.intercept))
 
     def scores(self, text: str) -> list[float]:
         """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF).
@@ -94,11 +99,12 @@ class Model:
         counts = sorted((index[f], c) for f, c in Counter(features(text, self.max_n, self.lexicon)).items() if f in index)
         z = list(self.intercept)
         if counts:
-            idf, rows = self.idf, self.weights
+            idf = self.idf
             x = [(1.0 + math.log(c)) * idf[j] for j, c in counts]
             norm = math.sqrt(math.fsum(v * v for v in x)) or 1.0
-            xs = [(rows[j], v / norm) for (j, _c), v in zip(counts, x)]
-            z = [b + math.fsum(row[k] * v for row, v in xs) for k, b in enumerate(z)]
+            js = [j for j, _c in counts]
+            vs = [v / norm for v in x]
+            z = [b + math.fsum(map(operator.mul, map(col.__getitem__, js), vs)) for col, b in zip(self.columns, z)]
         top = max(z)
         exp = [math.exp(v - top) for v in z]
         total = math.fsum(exp)
