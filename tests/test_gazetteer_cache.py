@@ -19,15 +19,23 @@ def cache(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def _files(folder: Path) -> tuple[Path, Path]:
-    index = sorted(folder.glob("gazetteer-*.index"))
-    auto = sorted(folder.glob("gazetteer-*.automaton"))
-    assert len(index) == 1 and len(auto) == 1, (index, auto)
-    return index[0], auto[0]
+def _file(folder: Path) -> Path:
+    files = sorted(folder.glob("gazetteer-*"))
+    assert [f.suffix for f in files] == [".index"], files
+    return files[0]
+
+
+def _fields(u: gz.Unit) -> tuple:
+    return (u.code, u.parent, u.name, u.level, u.former, u.abolished, u.short)
 
 
 def _same(a: gz.Gazetteer, b: gz.Gazetteer) -> None:
+    assert list(a.units) == list(b.units) and len(a.units) == len(b.units)
+    assert [_fields(u) for u in a.units.values()] == [_fields(u) for u in b.units.values()]
+    for missing in ("", "1100", "999999999999", None):
+        assert missing not in a.units and a.units.get(missing) is None
     assert list(a.names.items()) == list(b.names.items())
+    assert [a.lookup(n) for n in b.names] == list(b.names.values()) and a.lookup("不是地名") == ()
     assert a.short_forms == b.short_forms and a.zones == b.zones
     assert a.scan(TEXT) == b.scan(TEXT) and a.scan(TEXT)
 
@@ -35,7 +43,7 @@ def _same(a: gz.Gazetteer, b: gz.Gazetteer) -> None:
 def test_index_is_written_then_read_and_gives_the_built_gazetteer(cache, monkeypatch):
     built = gz.load(cache=False)
     first = gz.load()
-    index, auto = _files(cache)
+    _file(cache)
     calls = []
     real = gz._build_index
     monkeypatch.setattr(gz, "_build_index", lambda *a: calls.append(1) or real(*a))
@@ -46,22 +54,26 @@ def test_index_is_written_then_read_and_gives_the_built_gazetteer(cache, monkeyp
     assert second.path(gz.gazetteer().lookup("大章镇")[0]) == ["河南省", "洛阳市", "嵩县", "大章镇"]
 
 
-@pytest.mark.parametrize("damage", ["index-garbage", "index-truncated", "automaton-truncated", "automaton-flipped", "automaton-missing"])
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "flipped-names", "flipped-automaton", "missing"])
 def test_a_damaged_cache_is_rebuilt(cache, monkeypatch, damage):
     gz.load()
-    index, auto = _files(cache)
-    if damage == "index-garbage":
-        index.write_bytes(b"not marshal data")
-    elif damage == "index-truncated":
-        index.write_bytes(index.read_bytes()[:1000])
-    elif damage == "automaton-truncated":
-        auto.write_bytes(auto.read_bytes()[:5000])
-    elif damage == "automaton-flipped":
-        data = bytearray(auto.read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        auto.write_bytes(bytes(data))
+    index = _file(cache)
+    data = bytearray(index.read_bytes())
+    if damage == "garbage":
+        index.write_bytes(b"not marshal data at all, and longer than a sha256 digest")
+    elif damage == "empty":
+        index.write_bytes(b"")
+    elif damage == "truncated":
+        index.write_bytes(bytes(data[: len(data) // 3]))
+    elif damage == "flipped-names":  # a wrong name, still valid marshal: only the hash can tell
+        pos = data.index("大章镇".encode("utf-8"))
+        data[pos + 3 : pos + 6] = "小".encode("utf-8")
+        index.write_bytes(bytes(data))
+    elif damage == "flipped-automaton":
+        data[-1000] ^= 0xFF
+        index.write_bytes(bytes(data))
     else:
-        auto.unlink()
+        index.unlink()
     calls = []
     real = gz._build_index
     monkeypatch.setattr(gz, "_build_index", lambda *a: calls.append(1) or real(*a))

@@ -24,9 +24,8 @@ import functools
 import gzip
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,20 +77,32 @@ class Match:
 class Gazetteer:
     def __init__(self, units: Mapping[str, Unit], bigrams: frozenset[str] = frozenset(), zones: dict[str, str] | None = None,
                  *, index: tuple | None = None):
-        """``index``: what :func:`_build_index` derives from ``units`` and ``zones``, read from the cache
-        by :func:`load`; built here when not given."""
+        """``index``: what :func:`_build_index` derives from ``units`` and ``zones`` (names -> codes as a
+        dict, or as the packed :class:`_Entries` the cache holds), read from the cache by :func:`load`;
+        built here when not given."""
         self.units = units
         self.bigrams = bigrams
         names, short, zone_names, auto = index if index is not None else _build_index(units, zones or {})
-        self.names: dict[str, tuple[str, ...]] = names
         self.short_forms: frozenset[str] = short
         self.zones: frozenset[str] = zone_names
-        # the automaton stores each name's position in ``names``: no Python objects inside, so that
-        # it can be saved and loaded without pickle
-        self._entries = [(surface, codes, surface in short) for surface, codes in names.items()]
+        # the automaton stores each name's position: no Python objects inside, so that it can be saved
+        # and loaded without pickle; position -> (surface, codes, is_short)
+        if isinstance(names, dict):
+            self._names: dict[str, tuple[str, ...]] | None = names
+            self._entries = [(surface, codes, surface in short) for surface, codes in names.items()]
+        else:
+            self._names = None  # made on first use of ``names``
+            self._entries = names
         self._auto = auto
         self._children: dict[str, list[str]] | None = None
         self._by_shape: dict[tuple[int, str], list[str]] | None = None
+
+    @property
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """Every matchable name -> the codes of the units that carry it (in code order)."""
+        if self._names is None:
+            self._names = {e[0]: e[1] for e in self._entries}
+        return self._names
 
     # -- matching -------------------------------------------------------------------------
 
@@ -138,7 +149,8 @@ class Gazetteer:
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """Codes of the units called exactly ``name`` (full, former or short name)."""
-        return self.names.get(name, ())
+        pos = self._auto.get(name, None) if name else None
+        return () if pos is None else self._entries[pos][1]
 
     # -- hierarchy ------------------------------------------------------------------------
 
@@ -261,7 +273,7 @@ class Units(Mapping):
 
     __slots__ = ("_rows", "_made")
 
-    def __init__(self, rows: dict[str, str]):
+    def __init__(self, rows: "dict[str, str] | _PackedRows"):
         self._rows = rows
         self._made: dict[str, Unit] = {}
 
@@ -295,6 +307,63 @@ def _parse_units(data: bytes) -> Units:
     return Units({row[: row.index("\t")]: row for row in lines[1:] if row})
 
 
+class _PackedRows:
+    """code -> TSV row, over one string of rows sorted by their fixed-width code (binary search): the
+    cache is read without making an object per unit. Only the ``dict`` methods Units uses."""
+
+    __slots__ = ("_blob", "_off", "_n", "_w")
+
+    def __init__(self, blob: str, offsets: array, width: int):
+        self._blob, self._off, self._n, self._w = blob, offsets, len(offsets) - 1, width
+
+    @staticmethod
+    def pack(rows: dict[str, str]) -> tuple[str, bytes, int] | None:
+        """(rows, offsets, code width), or None when the codes are not of one width in increasing order."""
+        codes = list(rows)
+        width = len(codes[0]) if codes else 0
+        if not codes or any(len(c) != width for c in codes) or any(b <= a for a, b in zip(codes, codes[1:])):
+            return None
+        offsets = array("I", [0])
+        for row in rows.values():
+            offsets.append(offsets[-1] + len(row) + 1)
+        return "\n".join(rows.values()) + "\n", offsets.tobytes(), width
+
+    def _code(self, i: int) -> str:
+        o = self._off[i]
+        return self._blob[o : o + self._w]
+
+    def _find(self, code) -> int:
+        if not isinstance(code, str) or len(code) != self._w:
+            return -1
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._code(mid) < code:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < self._n and self._code(lo) == code else -1
+
+    def get(self, code, default=None):
+        i = self._find(code)
+        return default if i < 0 else self._blob[self._off[i] : self._off[i + 1] - 1]
+
+    def __getitem__(self, code: str) -> str:
+        row = self.get(code)
+        if row is None:
+            raise KeyError(code)
+        return row
+
+    def __contains__(self, code) -> bool:
+        return self._find(code) >= 0
+
+    def __iter__(self):
+        return (self._code(i) for i in range(self._n))
+
+    def __len__(self) -> int:
+        return self._n
+
+
 def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) -> Gazetteer:
     """The gazetteer of ``path`` (default: the shipped one). With ``cache``, the index derived from the
     data (names, automaton: most of the start-up cost) is read from the user cache folder when a valid
@@ -304,7 +373,6 @@ def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) ->
     bigram_path = bigram_path or corpus_path("gazetteer.bigrams.txt.gz")
     zones_path = zones_path or corpus_path("zones.tsv")
     data = Path(path).read_bytes()
-    units = _parse_units(data)
     bigrams: frozenset[str] = frozenset()
     try:
         with gzip.open(bigram_path, "rt", encoding="utf-8") as fh:
@@ -313,26 +381,67 @@ def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) ->
         pass
     zones = load_zones(zones_path)
     if not cache:
-        return Gazetteer(units, bigrams, zones)
+        return Gazetteer(_parse_units(data), bigrams, zones)
     key = _cache_key(data, zones)
-    index = _read_index(key)
-    if index is None:
-        index = _build_index(units, zones)
-        _write_index(key, index)
+    cached = _read_index(key)
+    if cached is not None:
+        rows, index = cached
+        return Gazetteer(Units(rows) if rows is not None else _parse_units(data), bigrams, zones, index=index)
+    units = _parse_units(data)
+    index = _build_index(units, zones)
+    _write_index(key, units, index)
     return Gazetteer(units, bigrams, zones, index=index)
 
 
 # -- the index cache ------------------------------------------------------------------------------
 #
-# Two files per key in the user cache folder (resources.user_cache_dir): ``gazetteer-KEY.index``
-# (marshal: format, key, names, short forms, zone names, the automaton file's sha256) and
-# ``gazetteer-KEY.automaton`` (pyahocorasick's own save format, integers only). The key hashes the
-# data, the zones, this module's source and the pyahocorasick build, so a change to any of them
-# builds a new index. Whatever cannot be read, or does not match its hash, is rebuilt; a folder that
-# cannot be written means building each time (the result is the same, only slower). Files of other
-# keys are left alone (another installation may use them).
+# One file per key in the user cache folder (resources.user_cache_dir), ``gazetteer-KEY.index``: the
+# sha256 of the rest, then marshal of (format, key, the packed unit rows, the packed names, short
+# forms, zone names, the automaton's state). The automaton holds integers only, and its state is the documented pickling
+# state (``Automaton.__reduce__``: bytes and integers), stored with marshal and handed back to the
+# constructor: no pickle, so no code can come out of the file. The key hashes the data, the zones, this
+# module's source and the pyahocorasick build, so a change to any of them builds a new index.
+# Whatever does not match its hash or cannot be read is rebuilt (never handed to the C constructor);
+# a folder that cannot be written means building each time (the result is the same, only slower).
+# Files of other keys are left alone (another installation may use them).
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 4
+
+
+class _Entries:
+    """The names of the cache, packed: one string (``surface\tcode|code``, one line per name, in
+    automaton position order) and the offsets of its lines; an entry is unpacked when a scan or a
+    lookup first reaches it. Loading 36,000 names as Python objects cost more than the rest of the
+    cached gazetteer."""
+
+    __slots__ = ("_blob", "_offsets", "_short", "_made")
+
+    def __init__(self, blob: str, offsets: array, short: frozenset[str]):
+        self._blob, self._offsets, self._short = blob, offsets, short
+        self._made: dict[int, tuple[str, tuple[str, ...], bool]] = {}
+
+    @staticmethod
+    def pack(names: dict[str, tuple[str, ...]]) -> tuple[str, bytes]:
+        lines = [f"{surface}\t{'|'.join(codes)}" for surface, codes in names.items()]
+        offsets = array("I", [0])
+        for line in lines:
+            offsets.append(offsets[-1] + len(line) + 1)
+        return "\n".join(lines) + "\n", offsets.tobytes()
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, pos: int) -> tuple[str, tuple[str, ...], bool]:
+        e = self._made.get(pos)
+        if e is None:
+            if not 0 <= pos < len(self._offsets) - 1:
+                raise IndexError(pos)
+            surface, codes = self._blob[self._offsets[pos] : self._offsets[pos + 1] - 1].split("\t")
+            e = self._made[pos] = (surface, tuple(codes.split("|")), surface in self._short)
+        return e
+
+    def __iter__(self):
+        return (self[pos] for pos in range(len(self)))
 
 
 def _cache_key(data: bytes, zones: dict[str, str]) -> str:
@@ -352,55 +461,54 @@ def _cache_key(data: bytes, zones: dict[str, str]) -> str:
     return h.hexdigest()[:32]
 
 
-def _cache_paths(key: str) -> tuple[Path, Path]:
-    folder = user_cache_dir()
-    return folder / f"gazetteer-{key}.index", folder / f"gazetteer-{key}.automaton"
-
-
-def _no_objects(_data: bytes):  # pragma: no cover - an integer automaton holds no objects
-    raise ValueError("unexpected object in the gazetteer automaton")
+def _cache_path(key: str) -> Path:
+    return user_cache_dir() / f"gazetteer-{key}.index"
 
 
 def _read_index(key: str) -> tuple | None:
+    """(unit rows or None, index) from the cache, or None."""
     import ahocorasick
 
-    index_path, auto_path = _cache_paths(key)
     try:
-        fmt, k, names, short, zone_names, auto_hash = marshal.loads(index_path.read_bytes())
-        if fmt != INDEX_FORMAT or k != key or not isinstance(names, dict) or not isinstance(short, frozenset):
+        raw = _cache_path(key).read_bytes()
+        if len(raw) < 32 or hashlib.sha256(raw[32:]).digest() != raw[:32]:
+            return None  # damaged (its names would be wrong without any error) or not ours
+        fmt, k, units, blob, offsets, short, zone_names, state = marshal.loads(raw[32:])
+        if fmt != INDEX_FORMAT or k != key or not isinstance(blob, str) or not isinstance(offsets, bytes):
             return None
-        if hashlib.sha256(auto_path.read_bytes()).hexdigest() != auto_hash:
-            return None  # truncated or altered: never hand it to the C loader
-        auto = ahocorasick.load(str(auto_path), _no_objects)
-        if auto.store != ahocorasick.STORE_INTS or len(auto) != len(names):
+        table = _offsets(offsets, blob)
+        rows = None
+        if units is not None:
+            rows_blob, rows_offsets, width = units
+            rows = _PackedRows(rows_blob, _offsets(rows_offsets, rows_blob), width)
+        auto = ahocorasick.Automaton(*state)
+        if auto.store != ahocorasick.STORE_INTS or len(auto) != len(table) - 1:
             return None
+        short = frozenset(short)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return names, short, frozenset(zone_names), auto
+    return rows, (_Entries(blob, table, short), short, frozenset(zone_names), auto)
 
 
-def _write_index(key: str, index: tuple) -> None:
+def _offsets(data: bytes, blob: str) -> array:
+    table = array("I")
+    table.frombytes(data)
+    if not table or table[0] != 0 or table[-1] != len(blob):
+        raise ValueError("gazetteer cache: offsets do not fit")
+    return table
+
+
+def _write_index(key: str, units: Units, index: tuple) -> None:
     from textcheck.errors import TextcheckError
     from textcheck.output import atomic_write_bytes
 
     names, short, zone_names, auto = index
-    index_path, auto_path = _cache_paths(key)
+    text, offsets = _Entries.pack(names)
+    rows = units._rows if isinstance(units, Units) and isinstance(units._rows, dict) else None
     try:
-        index_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{auto_path.name}.", suffix=".tmp", dir=index_path.parent)
-        os.close(fd)
-        try:
-            auto.save(tmp)  # pyahocorasick writes to a path; renamed into place below
-            blob = Path(tmp).read_bytes()
-            os.replace(tmp, auto_path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        atomic_write_bytes(index_path, marshal.dumps((INDEX_FORMAT, key, names, short, zone_names,
-                                                      hashlib.sha256(blob).hexdigest())), durable=False)
+        payload = marshal.dumps((INDEX_FORMAT, key, _PackedRows.pack(rows) if rows else None, text, offsets,
+                                 tuple(sorted(short)), tuple(sorted(zone_names)), auto.__reduce__()[1]))
+        atomic_write_bytes(_cache_path(key), hashlib.sha256(payload).digest() + payload, durable=False)
     except (OSError, ValueError, TextcheckError):
         pass  # read-only or full cache folder: build each time
 
