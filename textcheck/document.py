@@ -214,9 +214,19 @@ class Document:
     def locate(self, line: int, end_line: int | None = None) -> dict[str, int | None]:
         """The format's places of lines ``line``..``end_line``: paragraph, table row, page (see
         ``finding.LOCATION_FIELDS``; offsets are not included)."""
-        end_line = end_line or line
-        p1, t1, g1 = self.source.origin(line)
-        p2, t2, g2 = self.source.origin(end_line)
+        end_line = max(end_line or line, line)
+        src = self.source
+        if src.line_paragraph or src.line_table or src.line_page:
+            # blank lines (empty paragraphs) have no place: use the first / last line of the span that has one
+            def placed(n: int) -> bool:
+                return any(x is not None for x in src.origin(n))
+
+            while line < end_line and not placed(line):
+                line += 1
+            while end_line > line and not placed(end_line):
+                end_line -= 1
+        p1, t1, g1 = src.origin(line)
+        p2, t2, g2 = src.origin(end_line)
         if p1 is None:  # a table row: the paragraph numbering is not continued inside tables
             p2 = None
         return {
