@@ -302,3 +302,14 @@ def test_docx_places_in_text_and_concise(tmp_path):
     assert f"  {label}  错误  " in text and " 行  " not in text.split("【", 1)[1]
     (line,) = [x for x in concise if " duplicate-paragraph " in x]
     assert line.startswith(f"{path}:{dup['line']}: 错误 duplicate-paragraph {label}：")
+
+
+def test_east_asian_console_counts_ambiguous_characters_wide():
+    # a GBK (cp936) console draws “ ” … – full width: the lines still fit its 100 columns
+    p = _cli("check", str(seed_path("003")), env={"PYTHONIOENCODING": "gbk"})
+    assert p.returncode == 1, p.stderr.decode("gbk", "replace")
+    lines = p.stdout.decode("gbk").splitlines()
+    assert max(cells(x, ambiguous_width=2) for x in lines) <= 100
+    # the same report on a UTF-8 terminal fills the lines counting them narrow
+    lines = _cli("check", str(seed_path("003"))).stdout.decode("utf-8").splitlines()
+    assert max(cells(x, ambiguous_width=2) for x in lines) > 100 >= max(cells(x) for x in lines)

@@ -56,11 +56,12 @@ def demo(
         sys.stdout.write(render([result]))
         return
     from textcheck.render.text import render
-    from textcheck.render.wrap import terminal_width, wrap
+    from textcheck.render.wrap import measuring, screen, wrap
 
     c = console()
-    width = terminal_width()
+    width, ambiguous = screen()
     intro = [("演示：", "bold"), ("检查随附的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）", None)]
-    c.print("\n".join(wrap(intro, width)))
-    c.print(render([result], width), end="")
+    with measuring(ambiguous):
+        c.print("\n".join(wrap(intro, width)))
+    c.print(render([result]), end="")
     c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    全部规则：[bold]textcheck rules[/]")

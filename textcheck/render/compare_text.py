@@ -12,7 +12,7 @@ from textcheck.compare import CompareResult
 from textcheck.parse import SECTION_TITLE
 from textcheck.render.locations import line_label
 from textcheck.render.text import findings_by_section
-from textcheck.render.wrap import cell_width, clip, ljust, terminal_width, visible, wrap
+from textcheck.render.wrap import cell_width, clip, ljust, measuring, screen, visible, wrap
 
 
 def _pct(x: float | None) -> str:
@@ -76,7 +76,13 @@ def _ratio_table(result: CompareResult, counts: bool) -> list[str]:
 
 
 def render(result: CompareResult, width: int | None = None) -> str:
-    width = width or terminal_width()
+    """The comparison's text; ``width`` None: for standard output (``wrap.screen``)."""
+    width, ambiguous = screen() if width is None else (width, 1)
+    with measuring(ambiguous):
+        return _render(result, width)
+
+
+def _render(result: CompareResult, width: int) -> str:
     cmp = result.comparison
     out = wrap([("年度报告对照（上年内容沿用情况）", "bold")], width)
     out += wrap(f"旧：{result.old.path}（{_who(result.old)}）", width, indent=2, hang=6)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textcheck.finding import Finding, Severity, count_by_severity
 from textcheck.parse import SECTIONS
 from textcheck.render.locations import location_label, places_label
-from textcheck.render.wrap import cell_width, clip, ljust, terminal_width, wrap
+from textcheck.render.wrap import cell_width, clip, ljust, measuring, screen, terminal_width, wrap
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _ORDER = [title for _k, title in SECTIONS]
@@ -133,7 +133,13 @@ def _subtopic_lines(subtopics, doc, width: int) -> list[str]:
 
 
 def render_result(result, width: int | None = None) -> str:
-    width = width or terminal_width()
+    """One report's text; ``width`` None: for standard output (``wrap.screen``)."""
+    width, ambiguous = screen() if width is None else (width, 1)
+    with measuring(ambiguous):
+        return _render_result(result, width)
+
+
+def _render_result(result, width: int) -> str:
     doc = result.document
     ident = doc.identity
     head = [(doc.path, "bold", True)]
@@ -171,9 +177,10 @@ def grand_total(results, unreadable: int = 0) -> str:
 
 def render(results: list, width: int | None = None, unreadable: int = 0) -> str:
     """All results, one after the other; a total line when there are several files."""
-    width = width or terminal_width()
-    text = "\n\n".join(render_result(r, width) for r in results) + "\n"
-    if len(results) + unreadable > 1:
-        text += "\n" + "\n".join(wrap([(grand_total(results, unreadable), "bold")], width)) + "\n"
+    width, ambiguous = screen() if width is None else (width, 1)
+    with measuring(ambiguous):
+        text = "\n\n".join(_render_result(r, width) for r in results) + "\n"
+        if len(results) + unreadable > 1:
+            text += "\n" + "\n".join(wrap([(grand_total(results, unreadable), "bold")], width)) + "\n"
     return text
 

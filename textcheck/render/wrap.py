@@ -1,7 +1,9 @@
 """Text for a terminal: display widths, visible control characters, wrapping with hanging indents.
 
 - Widths are display columns (``wcwidth``): a Chinese character or full-width punctuation mark takes
-  two, East Asian "ambiguous" characters (“ ” …) one, as most terminals show them.
+  two, East Asian "ambiguous" characters (“ ” … √) one, as most terminals show them — two on a
+  console whose encoding is an East Asian code page (GBK/cp936, Big5, Shift-JIS...), where they are
+  drawn full width (``screen``).
 - Lines break where the Unicode line breaking algorithm allows (UAX #14, ``uniseg``): between two
   Chinese characters, never inside a number or a Latin word, never before a closing mark such as
   ，。、；：？！）」』 nor after an opening one such as （「《.
@@ -16,7 +18,8 @@ piece escaped, each style closed at the end of its line and reopened on the next
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
 
 from rich.markup import escape
 
@@ -30,6 +33,12 @@ MIN_WIDTH = 40
 # (text, style) or (text, style, keep): a piece with keep=True is never broken across lines
 Piece = tuple
 
+# columns of an East Asian "ambiguous" character while rendering (``measuring``)
+_ambiguous = 1
+# code pages whose consoles draw ambiguous characters full width (codecs' canonical names)
+_WIDE_AMBIGUOUS = frozenset({"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
+                             "euc_jp", "euc_kr", "cp949", "johab"})
+
 
 def visible(text: str) -> str:
     """``text`` with control characters and direction overrides shown as escapes; a tab is a space."""
@@ -40,14 +49,37 @@ def cell_width(text: str) -> int:
     """Display columns of ``text`` (which holds no control characters: see ``visible``)."""
     import wcwidth
 
-    return wcwidth.width(text)
+    return wcwidth.width(text, ambiguous_width=_ambiguous)
 
 
 def ljust(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` display columns."""
-    import wcwidth
+    return text + " " * max(0, width - cell_width(text))
 
-    return wcwidth.ljust(text, width)
+
+@contextmanager
+def measuring(ambiguous: int) -> Iterator[None]:
+    """Render with East Asian ambiguous characters ``ambiguous`` columns wide (1 or 2)."""
+    global _ambiguous
+    saved, _ambiguous = _ambiguous, ambiguous
+    try:
+        yield
+    finally:
+        _ambiguous = saved
+
+
+def screen() -> tuple[int, int]:
+    """``(width, ambiguous)`` for standard output: ``terminal_width()`` and the columns of an
+    ambiguous character there (2 when its encoding is an East Asian code page, else 1)."""
+    import codecs
+    import sys
+
+    enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        name = codecs.lookup(enc).name
+    except LookupError:
+        name = enc
+    return terminal_width(), 2 if name in _WIDE_AMBIGUOUS else 1
 
 
 def terminal_width() -> int:
@@ -124,7 +156,7 @@ def _break_points(text: str, first: int, rest: int, keep: Sequence[tuple[int, in
     from wcwidth import wcwidth
 
     # columns of each character (a combining mark: 0, it stays with the character before it)
-    cols = [max(0, wcwidth(c)) for c in text]
+    cols = [max(0, wcwidth(c, ambiguous_width=_ambiguous)) for c in text]
     lines: list[tuple[int, int]] = []
     s, n, avail = 0, len(text), first
     while True:
