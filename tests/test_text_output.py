@@ -313,3 +313,10 @@ def test_east_asian_console_counts_ambiguous_characters_wide():
     # the same report on a UTF-8 terminal fills the lines counting them narrow
     lines = _cli("check", str(seed_path("003"))).stdout.decode("utf-8").splitlines()
     assert max(cells(x, ambiguous_width=2) for x in lines) > 100 >= max(cells(x) for x in lines)
+
+
+def test_places_in_messages_are_never_split():
+    for cols in range(60, 101, 4):
+        lines = run("check", str(seed_path("003")), "--no-color", env={"COLUMNS": str(cols)}).stdout.splitlines()
+        for a, b in zip(lines, lines[1:]):
+            assert not re.search(r"第 ?[\d、–]*$", a) or not re.match(r"\s*[\d、–]* ?[行段页]", b), (cols, a, b)

@@ -8,6 +8,8 @@ character reaches the terminal).
 
 from __future__ import annotations
 
+import re
+
 from textcheck.finding import Finding, Severity, count_by_severity
 from textcheck.parse import SECTIONS
 from textcheck.render.locations import location_label, places_label
@@ -44,6 +46,23 @@ def _excerpt(text: str, width: int, used: int = 0) -> str:
     return clip(" ".join(text.split()), max(10, width - _DETAIL - _LABEL - used))
 
 
+# a place named in a message (第 13、31、37、55 行, 第 9–31 段, 第 2 个表格第 3 行): kept on one line
+_PLACE = re.compile(r"第 ?\d+(?:[–、]\d+)* ?(?:个表格(?:第 ?\d+(?:–\d+)? ?行)?|[行段页])")
+
+
+def _with_places(text: str, style: str | None = None) -> list:
+    """``text`` as pieces, the places it names kept whole (a line never breaks inside 第 13 行)."""
+    pieces, pos = [], 0
+    for m in _PLACE.finditer(text):
+        if m.start() > pos:
+            pieces.append((text[pos:m.start()], style))
+        pieces.append((m.group(), style, True))
+        pos = m.end()
+    if pos < len(text):
+        pieces.append((text[pos:], style))
+    return pieces
+
+
 def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
@@ -58,7 +77,7 @@ def _finding_lines(f: Finding, width: int, prev: Finding | None = None) -> list[
     with the same text as the one before it is not repeated."""
     conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
     head = [(where(f), None, True), ("  ", None), (f.severity.label, _STYLE[f.severity], True), ("  ", None),
-            (f.message + conf, None), ("  ", None), (f.rule, "dim", True)]
+            *_with_places(f.message + conf), ("  ", None), (f.rule, "dim", True)]
     out = wrap(head, width, indent=_HEAD, hang=_DETAIL)
 
     def place_of(r) -> str:
@@ -82,7 +101,7 @@ def _finding_lines(f: Finding, width: int, prev: Finding | None = None) -> list[
         if r.text:
             pieces.append(("：" + _excerpt(r.text, width, cell_width(place) + 2), None))
         out += wrap(pieces, width, indent=_DETAIL, hang=_DETAIL + _LABEL)
-    out += wrap([("建议：", None), (f.suggestion, None)], width, indent=_DETAIL, hang=_DETAIL + _LABEL)
+    out += wrap([("建议：", None), *_with_places(f.suggestion)], width, indent=_DETAIL, hang=_DETAIL + _LABEL)
     return out
 
 
