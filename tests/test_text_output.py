@@ -320,3 +320,14 @@ def test_places_in_messages_are_never_split():
         lines = run("check", str(seed_path("003")), "--no-color", env={"COLUMNS": str(cols)}).stdout.splitlines()
         for a, b in zip(lines, lines[1:]):
             assert not re.search(r"第 ?[\d、–]*$", a) or not re.match(r"\s*[\d、–]* ?[行段页]", b), (cols, a, b)
+
+
+def test_control_characters_shown_visibly_in_compare(tmp_path):
+    old = _hostile_report(tmp_path, "旧\x1b]0;x\x07.txt")
+    new = _hostile_report(tmp_path, "新.txt")
+    for fmt in ("text", "concise"):
+        p = _cli("compare", str(old), str(new), "-f", fmt, "--no-color")
+        out = p.stdout.decode("utf-8")
+        assert p.returncode in (0, 1), p.stderr.decode("utf-8")
+        assert not RAW & set(out.replace("\n", "")), [c for c in out if c in RAW]
+    assert "旧\\x1b]0;x\\x07.txt" in _cli("compare", str(old), str(new), "--no-color").stdout.decode("utf-8")
