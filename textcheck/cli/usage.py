@@ -357,10 +357,12 @@ def usage_message(exc: Any) -> str:
 
 def report_usage_error(exc: Any) -> None:
     """Print the usage line, a pointer to --help and the error, all in Chinese, on standard error."""
-    from textcheck.cli.common import error
+    from rich.console import Console
+    from rich.markup import escape
 
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         typer.echo(ctx.get_usage(), err=True)
         typer.echo(f"查看帮助：{ctx.command_path} --help\n", err=True)
-    error(usage_message(exc))
+    # as textcheck.cli.common.error prints it (not imported: common uses this module)
+    Console(stderr=True, soft_wrap=True, highlight=False).print(f"[bold red]错误：[/]{escape(usage_message(exc))}")
