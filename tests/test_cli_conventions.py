@@ -410,3 +410,13 @@ def test_inputs_under_another_config_are_warned_about(tmp_path):
     assert "另一个配置文件" in err_of(res) and str(tmp_path / "b" / "textcheck.toml") in err_of(res)
     res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "a" / "r.txt"), "-f", "json")
     assert "另一个配置文件" not in err_of(res)
+
+
+@pytest.mark.parametrize("args, quoted", [
+    (["check", "a.txt", "--max-size", "abc"], "应是数字（写的是 abc）"),
+    (["check", "a.txt", "-fxml"], "（写的是 xml）"),
+    (["check", "a.txt", "--fail-on=fatal"], "应是 error、warning、info、never 之一（写的是 fatal）"),
+])
+def test_a_bad_value_is_quoted_back(args, quoted):
+    res = run(*args)
+    assert res.exit_code == 2 and quoted in err_of(res)
