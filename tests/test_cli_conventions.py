@@ -45,7 +45,7 @@ def err_of(res) -> str:
 
 
 def findings(res) -> set[str]:
-    return {f["rule"] for f in json.loads(res.stdout)["reports"][0]["findings"]}
+    return {f["rule"] for r in json.loads(res.stdout)["reports"] for f in r["findings"]}
 
 
 # ---------------------------------------------------------------------------------------------
