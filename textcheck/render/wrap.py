@@ -19,6 +19,7 @@ piece escaped, each style closed at the end of its line and reopened on the next
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 from rich.markup import escape
@@ -120,6 +121,19 @@ def _ideograph(ch: str) -> bool:
 _BEFORE, _AFTER, _TRUST = 24, 6, 4
 
 
+@lru_cache(maxsize=8192)
+def _boundaries(window: str) -> tuple[int, ...]:
+    """The offsets in ``window`` after which a line may break (UAX #14, uniseg); cached, since the
+    same wording (a rule's suggestion) comes back finding after finding."""
+    from uniseg.linebreak import line_break_units
+
+    out, pos = [], 0
+    for unit in line_break_units(window):
+        pos += len(unit)
+        out.append(pos)
+    return tuple(out)
+
+
 def _break_before(text: str, s: int, limit: int, keep: Sequence[tuple[int, int]]) -> int | None:
     """The last position in ``(s, limit]`` where a line may break (UAX #14), outside the spans of
     ``keep``; None when there is none.
@@ -127,8 +141,6 @@ def _break_before(text: str, s: int, limit: int, keep: Sequence[tuple[int, int]]
     The algorithm (uniseg, pure Python) runs on a window of text around ``limit`` only, so that
     wrapping costs the same whatever the paragraph's length; a boundary too close to the window's
     start, where context is missing, is not trusted. Between two ideographs no algorithm is needed."""
-    from uniseg.linebreak import line_break_units
-
     def free(b: int) -> bool:
         return not any(a < b < e for a, e in keep)
 
@@ -137,9 +149,8 @@ def _break_before(text: str, s: int, limit: int, keep: Sequence[tuple[int, int]]
     w1 = min(len(text), limit + _AFTER)
     for w0 in (max(s, limit - _BEFORE), s):
         best = None
-        pos = w0
-        for unit in line_break_units(text[w0:w1]):
-            pos += len(unit)
+        for off in _boundaries(text[w0:w1]):
+            pos = w0 + off
             if pos > limit or (pos == w1 and w1 < len(text)):
                 break
             if (w0 == s or pos >= w0 + _TRUST) and pos > s and free(pos):
