@@ -1,6 +1,6 @@
 """Benchmark ``textcheck batch`` end to end, each figure printed as soon as it is known, with its target.
 
-    python scripts/bench_batch.py                # N=2,000 (development; ~3-5 min on 2 loaded cores)
+    python scripts/bench_batch.py                # N=2,000 (development; 5-12 min on this shared 2-core machine)
     python scripts/bench_batch.py --n 10000      # the target size of issue 19
     python scripts/bench_batch.py --n 10000 --stress   # whole sentences from a tiny pool: worst case for matching
     python scripts/bench_batch.py --n 2000 --prior 200 # plus 200 last-year reports: year pairs
