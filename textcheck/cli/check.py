@@ -12,6 +12,7 @@ from textcheck.cli.common import (
     OutFormat,
     effective_fail_on,
     error,
+    fail,
     exit_code_for,
     load_config_or_exit,
     write_output,
@@ -29,12 +30,16 @@ def check(
     issuer: Optional[str] = typer.Option(None, "--issuer", help="指定发布机关名称或行政区划代码，覆盖自动识别"),
     max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="批注版.docx",
+                                            help="另存一份带批注的 Word 文档（每个问题一条批注），原文件不变"),
 ) -> None:
     """检查一份或多份年度报告，按部分列出问题、行号、原文和修改建议。"""
     from textcheck.engine import check_path
 
     cfg = load_config_or_exit(config, issuer)
-    refuse_inputs_as_outputs([output] if output is not None else [], files)
+    if annotate is not None and len(files) != 1:
+        fail("--annotate 一次只能用于一份报告")
+    refuse_inputs_as_outputs([o for o in (output, annotate) if o is not None], files)
     threshold = effective_fail_on(fail_on, cfg)
     results = []
     unreadable = False
@@ -53,6 +58,10 @@ def check(
             from textcheck.render.text import render
 
             write_output(output, render(results), markup=True, color=color)
+    if annotate is not None and results:
+        from textcheck.cli.annotate import write_annotated
+
+        write_annotated(results[0], annotate)
     if unreadable:
         raise typer.Exit(2)
     raise typer.Exit(exit_code_for(results, threshold))
