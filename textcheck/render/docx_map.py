@@ -89,6 +89,9 @@ class DocxMap:
         while walked and walked[0][0] == "":  # the reader strips leading empty lines
             walked.pop(0)
         texts = [t for t, _ in walked]
+        self._counts: dict[int, int] = {}
+        for _t, place in walked:
+            self._counts[id(place.element)] = self._counts.get(id(place.element), 0) + 1
         self.places: dict[int, LinePlace] = {}
         want = list(lines)
         if texts[: len(want)] == want:
@@ -101,6 +104,10 @@ class DocxMap:
 
     def place(self, k: int) -> LinePlace | None:
         return self.places.get(k)
+
+    def line_count(self, element) -> int:
+        """How many lines paragraph (or row) ``element`` gives."""
+        return self._counts.get(id(element), 0)
 
 
 # ---------------------------------------------------------------------------------------------
