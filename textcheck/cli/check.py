@@ -53,7 +53,7 @@ def check(
         if format is OutFormat.json:
             from textcheck.render.json import render
 
-            write_output(output, render(results, single=len(files) == 1), markup=False, color=color)
+            write_output(output, render(results), markup=False, color=color)
         else:
             from textcheck.render.text import render
 

@@ -53,7 +53,7 @@ def demo(
     if format is OutFormat.json:
         from textcheck.render.json import render
 
-        sys.stdout.write(render([result], single=True))
+        sys.stdout.write(render([result]))
         return
     from textcheck.render.text import render
 
