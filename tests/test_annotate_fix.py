@@ -109,7 +109,7 @@ def test_annotate_docx_one_comment_per_finding_on_its_text(tmp_path):
     import docx
 
     annotated = docx.Document(str(out))  # opens
-    findings = _check_json(src)["findings"]
+    findings = _check_json(src)["reports"][0]["findings"]
     comments = list(annotated.comments)
     assert len(comments) == len(findings) > 5
     assert all(c.author == "textcheck" for c in comments)
@@ -144,13 +144,15 @@ def test_annotate_docx_one_comment_per_finding_on_its_text(tmp_path):
 
 
 def _span_text(lines: list[str], f: dict) -> str:
-    from textcheck.parse import parse
+    """The text as written that finding ``f``'s offsets cover."""
     from textcheck.document import Source
+    from textcheck.parse import parse
 
-    text = "\n".join(lines)
-    doc = parse(Source(text=text, path="x", format="txt"))
-    norm = "\n".join(doc.norm_lines)
-    return norm[f["start"] : f["end"]]
+    doc = parse(Source(text="\n".join(lines), path="x", format="txt"))
+    line, col, end_line, end_col = doc.raw_span(f["start"], f["end"])
+    if line == end_line:
+        return doc.lines[line - 1][col:end_col]
+    return "\n".join([doc.lines[line - 1][col:], *doc.lines[line : end_line - 1], doc.lines[end_line - 1][:end_col]])
 
 
 def test_annotate_txt_writes_docx_of_the_text(tmp_path):
@@ -168,7 +170,7 @@ def test_annotate_txt_writes_docx_of_the_text(tmp_path):
     if lines[-1] == "":
         lines.pop()
     assert [p.text for p in d.paragraphs] == lines  # paragraph N is line N
-    findings = _check_json(src)["findings"]
+    findings = _check_json(src)["reports"][0]["findings"]
     marks = anchored(out)
     assert len(list(d.comments)) == len(marks) == len(findings)
     dup = [m for m in marks.values() if m[0].startswith("[section-duplicate]")]

@@ -15,6 +15,7 @@ from textcheck.cli.batch import batch as batch_command
 from textcheck.cli.check import check as check_command
 from textcheck.cli.common import error
 from textcheck.cli.compare import compare as compare_command
+from textcheck.cli.fix import fix as fix_command
 from textcheck.cli.info import demo as demo_command
 from textcheck.cli.info import explain as explain_command
 from textcheck.cli.info import rules as rules_command
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 
 app.command("check")(check_command)
+app.command("fix")(fix_command)
 app.command("rules")(rules_command)
 app.command("explain")(explain_command)
 app.command("demo")(demo_command)

@@ -42,44 +42,16 @@ def comment_text(f: Finding, note: str = "") -> str:
 # where a finding is, in the lines of the input
 
 
-def raw_col(raw: str, norm: str, col: int) -> int:
-    """Column ``col`` of the normalised line ``norm`` as a column of the line as written ``raw``."""
-    if raw == norm or col <= 0:
-        return max(0, min(col, len(raw)))
-    import difflib
-
-    sm = difflib.SequenceMatcher(None, norm, raw, autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if i1 <= col < i2 or (col == i2 and tag == "equal" and i2 == len(norm)):
-            return j1 + (col - i1 if tag == "equal" else 0)
-    return len(raw)
-
-
 def finding_span(f: Finding, doc: Document) -> tuple[int, int, int, int] | None:
     """(first line, its column, last line, end column) of ``f`` in ``doc.lines`` (0-based lines,
     columns of the text as written), or None for a finding about the whole document."""
-    start = getattr(f, "start", None)
-    end = getattr(f, "end", None)
-    if start is not None and end is not None and end >= start:
-        a = offset_to_line_col(doc, start)
-        b = offset_to_line_col(doc, end)
-        if a is not None and b is not None:
-            (la, ca), (lb, cb) = a, b
-            return la, raw_col(doc.lines[la], doc.norm_lines[la], ca), lb, raw_col(doc.lines[lb], doc.norm_lines[lb], cb)
+    if f.start is not None and f.end is not None and f.end >= f.start and doc.norm_lines:
+        line, col, end_line, end_col = doc.raw_span(f.start, f.end)
+        return line - 1, col, end_line - 1, end_col
     if not f.line or f.line > len(doc.lines):
         return None
     last = min(max(f.end_line or f.line, f.line), len(doc.lines))
     return f.line - 1, 0, last - 1, len(doc.lines[last - 1])
-
-
-def offset_to_line_col(doc: Document, offset: int) -> tuple[int, int] | None:
-    """A character offset in the normalised text (``"\\n".join(doc.norm_lines)``) as (0-based line, column)."""
-    pos = 0
-    for k, line in enumerate(doc.norm_lines):
-        if offset <= pos + len(line):
-            return k, offset - pos
-        pos += len(line) + 1
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 from textcheck.document import Document
 from textcheck.errors import InputError
-from textcheck.render.docx_annotate import deterministic_zip, offset_to_line_col, raw_col
+from textcheck.render.docx_annotate import deterministic_zip
 
 FIXABLE_FORMATS = ("txt", "stdin", "docx")
 
@@ -66,31 +66,39 @@ def chosen(findings: Iterable[Any], select: Iterable[str] | None = None) -> list
     return out
 
 
-def _place(doc: Document, offset: int) -> tuple[int, int] | None:
-    """Normalised offset -> (line, column as written)."""
-    at = offset_to_line_col(doc, offset)
-    if at is None:
-        total = sum(len(x) + 1 for x in doc.norm_lines)
-        if offset == total:  # the very end
-            return len(doc.lines), 0
+def _place(doc: Document, offset: int, *, end: bool = False) -> tuple[int, int] | None:
+    """Offset of ``doc.text`` -> (0-based line, column as written); the end of the text -> (lines, 0)."""
+    if offset < 0 or offset > len(doc.text):
         return None
-    k, c = at
-    return k, raw_col(doc.lines[k], doc.norm_lines[k], c)
+    if offset == len(doc.text) and end:
+        return len(doc.lines), 0
+    line = doc.line_of(offset)
+    col = offset - doc.line_starts[line - 1]
+    return line - 1, doc.raw_column(line, col, end=end)
 
 
 def plan(doc: Document, findings: Iterable[Any]) -> FixPlan:
     """Place the edits of ``findings``' fixes in the lines as written; overlaps and edits that do not
     match the text as written are skipped (with the reason)."""
     out = FixPlan()
-    norm_text = "\n".join(doc.norm_lines)
+    norm_text = doc.text
+    findings = list(findings)
+    removed = [(id(f), e.start, e.end) for f in findings for e in f.fix.edits if e.replacement == "" and e.end > e.start]
     taken: list[tuple[int, int]] = []
     for f in findings:
         edits: list[RawEdit] = []
         why = ""
         spans = []
+        inside = [e for e in f.fix.edits
+                  if any(k != id(f) and s <= e.start and e.end <= t and (e.start, e.end) != (s, t) for k, s, t in removed)]
+        if inside and len(inside) == len(f.fix.edits):
+            out.skipped.append((f, "所在内容已被另一处修改整段删除"))
+            continue
         for e in f.fix.edits:
+            if e in inside:  # removed with a pasted block anyway
+                continue
             start, end, repl = e.start, e.end, e.replacement
-            a, b = _place(doc, start), _place(doc, end)
+            a, b = _place(doc, start), _place(doc, end, end=end > start)
             if a is None or b is None or end < start:
                 why = "修改位置超出正文范围"
                 break
