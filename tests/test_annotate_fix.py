@@ -211,3 +211,176 @@ def test_annotate_unmapped_span_falls_back_to_paragraph(tmp_path):
     assert marks[0][0].startswith("[line]") and marks[0][1] == "本机关认真贯彻落实条例。"
     assert marks[1][0].startswith("[whole]") and marks[1][0].endswith(NOTE_DOCUMENT) and marks[1][1] == "一、总体情况"
     assert len(list(docx.Document(str(out)).comments)) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# fixes in the findings
+
+
+def _findings(text: str):
+    from support import check_text
+
+    return check_text(text).findings
+
+
+def test_fix_carried_in_json_and_round_trips():
+    from textcheck.finding import Finding
+
+    findings = _findings(seed_text("003"))
+    with_fix = {f.rule: f.fix for f in findings if f.fix is not None}
+    assert set(with_fix) == {"section-duplicate", "name-mismatch", "duplicate-paragraph", "fee-statement-missing"}
+    assert with_fix["section-duplicate"].safe and with_fix["duplicate-paragraph"].safe and with_fix["name-mismatch"].safe
+    assert not with_fix["fee-statement-missing"].safe  # whether a fee was collected is the issuer's to say
+    for f in findings:
+        assert Finding.from_dict(f.to_dict()) == f
+
+
+def test_name_fix_replaces_the_full_name_never_the_document_number_prefixes():
+    from support import check_text
+
+    result = check_text(seed_text("003"))
+    doc = result.document
+    f = next(f for f in result.findings if f.rule == "name-mismatch")
+    assert {doc.text[e.start : e.end] for e in f.fix.edits} == {"纸房镇"}
+    assert {e.replacement for e in f.fix.edits} == {"大章镇"}
+    assert "纸政、纸发" in f.fix.description and "不自动修改" in f.fix.description
+
+
+def test_duplicate_heading_fix_only_when_adjacent():
+    text = seed_text("003")
+    head = "一、总体情况\n\n一、总体情况\n"
+    assert head in text
+    moved = text.replace(head, "一、总体情况\n\n本镇认真贯彻落实《条例》。\n\n一、总体情况\n", 1)
+    dup = [f for f in _findings(moved) if f.rule == "section-duplicate"]
+    assert dup and dup[0].fix is None  # a paragraph between: which heading is wrong is a judgement
+    dup = [f for f in _findings(text) if f.rule == "section-duplicate"]
+    assert dup[0].fix is not None and dup[0].fix.safe
+
+
+def test_year_period_fix_edits_only_the_years():
+    from support import check_text, good_report
+
+    text = good_report()
+    import re
+
+    m = re.search(r"(20\d\d)年1月1日至(20\d\d)年12月31日", text)
+    assert m, "the good report states its data period"
+    year = int(m.group(1))
+    wrong = text.replace(m.group(0), f"{year - 1}年1月1日至{year - 1}年12月31日", 1)
+    result = check_text(wrong)
+    f = next(f for f in result.findings if f.rule == "year-mismatch" and "统计期限" in f.message)
+    assert f.fix is not None and f.fix.safe
+    assert [result.document.text[e.start : e.end] for e in f.fix.edits] == [str(year - 1)] * 2
+    assert {e.replacement for e in f.fix.edits} == {str(year)}
+
+
+def test_near_duplicate_block_fix_needs_select():
+    text = seed_text("003")
+    # the copy of one paragraph of the pasted block edited: near duplicates are a judgement
+    a = text.rindex("三是加强队伍建设。")
+    edited = text[:a] + text[a:].replace("打造一支高素质", "努力打造一支高素质", 1)
+    dup = [f for f in _findings(edited) if f.rule == "duplicate-paragraph"]
+    assert len(dup) == 1 and "略有改动" in dup[0].message
+    assert dup[0].fix is not None and not dup[0].fix.safe and "核对" in dup[0].fix.description
+    from textcheck.render.fix_apply import chosen
+
+    assert chosen(dup) == [] and chosen(dup, ["duplicate-paragraph"]) == dup
+
+
+# ---------------------------------------------------------------------------------------------
+# textcheck fix
+
+
+def _rules(path: Path) -> list[str]:
+    return [f["rule"] for f in _check_json(path)["reports"][0]["findings"]]
+
+
+def _severities(path: Path) -> dict[str, int]:
+    return _check_json(path)["summary"]
+
+
+def test_fix_seed_003_txt(tmp_path):
+    src = tmp_path / "报告.txt"
+    src.write_bytes(seed_path("003").read_bytes())
+    before = src.read_bytes()
+    out = tmp_path / "修改后.txt"
+    p = _run("fix", str(src), "-o", str(out))
+    assert p.returncode in (0, 1), p.stderr
+    assert "Traceback" not in p.stderr
+    assert src.read_bytes() == before  # never in place
+    assert p.stdout.startswith(f"--- {src}\n+++ {out}\n")  # the diff first
+    assert "-依托纸房镇党政办公室" in p.stdout and "+依托大章镇党政办公室" in p.stdout
+    new = out.read_text(encoding="utf-8")
+    assert new.count("一、总体情况") == 1
+    assert new.count("一是成立政务信息公开领导小组") == 1 and new.count("(二) 主动公开情况") + new.count("（二）主动公开情况") == 1
+    assert "纸房镇" not in new and "大章镇政务公开工作制度" in new
+    assert "纸政、纸发" in new  # document-number prefixes are left for the drafter
+    assert "无" in new.split("六、其他需要报告的事项")[-1][:10]  # the fee sentence is not applied by default
+    rules_before, rules_after = _rules(src), _rules(out)
+    for gone in ("section-duplicate", "duplicate-paragraph", "name-mismatch"):
+        assert gone in rules_before and gone not in rules_after
+    assert set(rules_after) <= set(rules_before)  # nothing new
+    assert _severities(out)["error"] < _severities(src)["error"]
+    assert "文号简称“纸政、纸发”不自动修改" in p.stderr and "需要人工确认" in p.stderr
+
+
+def test_fix_select_applies_a_fix_that_needs_a_look(tmp_path):
+    src = tmp_path / "r.txt"
+    src.write_bytes(seed_path("003").read_bytes())
+    out = tmp_path / "o.txt"
+    p = _run("fix", str(src), "-o", str(out), "--select", "fee-statement-missing", "--no-diff")
+    assert p.returncode in (0, 1) and p.stdout == ""
+    new = out.read_text(encoding="utf-8")
+    assert "本年度本机关未收取政府信息公开信息处理费。" in new
+    assert new.count("一、总体情况") == 2  # only the chosen rule's fix
+    assert "fee-statement-missing" not in _rules(out)
+
+
+def test_fix_docx_stays_a_valid_docx(tmp_path):
+    import docx
+
+    src = make_docx(seed_text("003"), tmp_path / "报告.docx")
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    out = tmp_path / "修改后.docx"
+    p = _run("fix", str(src), "-o", str(out))
+    assert p.returncode in (0, 1), p.stderr
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    d = docx.Document(str(out))  # opens
+    texts = [para.text for para in d.paragraphs]
+    assert texts.count("一、总体情况") == 1
+    assert sum(t.startswith("一是成立政务信息公开领导小组") for t in texts) == 1
+    assert not any("纸房镇" in t for t in texts) and any("纸政、纸发" in t for t in texts)
+    assert len(d.tables) == len(docx.Document(str(src)).tables)  # tables untouched
+    assert any(r.bold for para in d.paragraphs for r in para.runs)  # run formatting kept
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+    rules_after = _rules(out)
+    assert not {"section-duplicate", "duplicate-paragraph", "name-mismatch"} & set(rules_after)
+    assert set(rules_after) <= set(_rules(src))
+
+
+def test_fix_refuses_output_equal_to_input_and_other_formats(tmp_path):
+    src = tmp_path / "r.txt"
+    src.write_bytes(seed_path("003").read_bytes())
+    before = src.read_bytes()
+    p = _run("fix", str(src), "-o", str(src))
+    assert p.returncode == 2 and "输出文件不能是输入文件" in p.stderr and "Traceback" not in p.stderr
+    assert src.read_bytes() == before
+    html = tmp_path / "r.html"
+    html.write_text("<html><body>" + "".join(f"<p>{ln}</p>" for ln in seed_text("003").splitlines()) + "</body></html>",
+                    encoding="utf-8")
+    p = _run("fix", str(html), "-o", str(tmp_path / "o.html"))
+    assert p.returncode == 2 and "只能修改 .txt 和 .docx" in p.stderr
+    p = _run("fix", str(src), "-o", str(tmp_path / "o.txt"), "--select", "no-such-rule")
+    assert p.returncode == 2 and "未知的规则" in p.stderr
+
+
+def test_fix_nothing_to_fix_copies_the_text(tmp_path):
+    from support import good_report
+
+    src = tmp_path / "good.txt"
+    src.write_text(good_report(), encoding="utf-8")
+    out = tmp_path / "o.txt"
+    p = _run("fix", str(src), "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes() == src.read_bytes() and p.stdout == ""

@@ -67,11 +67,9 @@ def chosen(findings: Iterable[Any], select: Iterable[str] | None = None) -> list
 
 
 def _place(doc: Document, offset: int, *, end: bool = False) -> tuple[int, int] | None:
-    """Offset of ``doc.text`` -> (0-based line, column as written); the end of the text -> (lines, 0)."""
+    """Offset of ``doc.text`` -> (0-based line, column as written)."""
     if offset < 0 or offset > len(doc.text):
         return None
-    if offset == len(doc.text) and end:
-        return len(doc.lines), 0
     line = doc.line_of(offset)
     col = offset - doc.line_starts[line - 1]
     return line - 1, doc.raw_column(line, col, end=end)
@@ -99,6 +97,8 @@ def plan(doc: Document, findings: Iterable[Any]) -> FixPlan:
                 continue
             start, end, repl = e.start, e.end, e.replacement
             a, b = _place(doc, start), _place(doc, end, end=end > start)
+            if repl == "" and a is not None and a[1] == 0 and end == len(doc.text) and end > start:
+                b = (len(doc.lines), 0)  # whole lines up to the end of the text
             if a is None or b is None or end < start:
                 why = "修改位置超出正文范围"
                 break
