@@ -384,3 +384,32 @@ def test_fix_nothing_to_fix_copies_the_text(tmp_path):
     p = _run("fix", str(src), "-o", str(out))
     assert p.returncode == 0, p.stderr
     assert out.read_bytes() == src.read_bytes() and p.stdout == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# textcheck serve: 下载批注版 Word
+
+
+def test_serve_offers_the_annotated_docx(tmp_path):
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    import re
+
+    from starlette.testclient import TestClient
+
+    from textcheck.config import Config
+    from textcheck.serve.app import Settings, create_app
+
+    src = make_docx(seed_text("003"), tmp_path / "大章镇.docx")
+    with TestClient(create_app(Settings(root=tmp_path, config=Config(), warm_up=False)), base_url="http://127.0.0.1") as c:
+        res = c.post("/check", files={"file": ("大章镇.docx", src.read_bytes())})
+        assert res.status_code == 200
+        m = re.search(r'href="(/annotated/[^"]+)" download>下载批注版 Word</a>', res.text)
+        assert m, "the download button is enabled"
+        doc = c.get(m.group(1))
+        assert doc.status_code == 200 and doc.headers["content-type"].startswith("application/vnd.openxmlformats")
+        assert "attachment" in doc.headers["content-disposition"]
+        out = tmp_path / "got.docx"
+        out.write_bytes(doc.content)
+        assert len(anchored(out)) == len(_check_json(src)["reports"][0]["findings"])
+        assert c.get("/annotated/not-a-token").status_code == 404
