@@ -413,3 +413,65 @@ def test_serve_offers_the_annotated_docx(tmp_path):
         out.write_bytes(doc.content)
         assert len(anchored(out)) == len(_check_json(src)["reports"][0]["findings"])
         assert c.get("/annotated/not-a-token").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# the fixes on every text fixture: a safe fix removes its finding and brings no new rule
+
+
+def _fixed_text(text: str, select=None):
+    from support import check_text
+
+    from textcheck.render import fix_apply
+
+    result = check_text(text)
+    plan = fix_apply.plan(result.document, fix_apply.chosen(result.findings, select))
+    _data, new = fix_apply.fix_text(result.document, plan.edits)
+    return result, plan, new
+
+
+def _fixture_texts() -> list[Path]:
+    from support import FIXTURES, SAMPLES
+
+    return sorted([*SAMPLES.glob("*.txt"), *FIXTURES.glob("*/*.txt")])
+
+
+def test_fix_fixture_period_heading_fee():
+    from support import FIXTURES, check_text
+
+    text = (FIXTURES / "fixes" / "period_heading_fee.txt").read_text(encoding="utf-8")
+    result, plan, new = _fixed_text(text)
+    assert sorted(f.rule for f in plan.applied) == ["section-duplicate", "year-mismatch"] and not plan.skipped
+    assert "统计期限为2021年1月1日至2021年12月31日" in new and new.count("一、总体情况") == 1
+    assert new.rstrip().endswith("六、其他需要报告的事项\n\n无")  # the fee sentence waits for --select
+    assert [f.rule for f in check_text(new).findings] == ["fee-statement-missing"]
+    _r, _p, with_fee = _fixed_text(text, ["fee-statement-missing"])
+    assert with_fee.rstrip().endswith("本年度本机关未收取政府信息公开信息处理费。")
+    assert check_text(with_fee).findings == [] or "fee-statement-missing" not in {f.rule for f in check_text(with_fee).findings}
+
+
+def test_fix_fixture_sibling_name_keeps_document_number_prefixes():
+    from support import FIXTURES, check_text
+
+    text = (FIXTURES / "identity" / "bad_doc_numbers.txt").read_text(encoding="utf-8")
+    result, plan, new = _fixed_text(text)
+    assert [f.rule for f in plan.applied] == ["name-mismatch"]
+    assert "陆浑镇" not in new and "依托九皋镇党政办公室" in new and "陆政、陆发" in new
+    assert "name-mismatch" not in {f.rule for f in check_text(new).findings}
+
+
+@pytest.mark.parametrize("path", _fixture_texts(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_safe_fixes_remove_their_findings_and_add_none(path):
+    from support import check_text
+
+    text = path.read_text(encoding="utf-8")
+    result, plan, new = _fixed_text(text)
+    if not plan.applied:
+        assert new.rstrip("\n") == "\n".join(result.document.lines).rstrip("\n")
+        return
+    after = check_text(new)
+    before_rules = {f.rule for f in result.findings}
+    assert {f.rule for f in after.findings} <= before_rules, path.name
+    for f in plan.applied:
+        same = [g for g in after.findings if g.rule == f.rule and g.message == f.message]
+        assert not same, (path.name, f.rule, f.message)
