@@ -121,7 +121,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                 continue
             y1 = int(m.group(1))
             y2 = int(m.group(2)) if m.group(2) else y1
-            fix = _period_fix(doc, i, m, year)
+            fix = _period_fix(doc, i, m, year, sure=len(agree) >= 2)
             if y1 != y2:
                 out.append(hit(i, y1 if y1 != year else y2, "统计期限", 0.95, also=ref_lines,
                                message=f"统计期限“{m.group(0)}”跨两个年度；年度报告的统计期限应为报告年度（{year}年）1月1日至12月31日",
@@ -167,15 +167,17 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
     yield from _signature(doc, ctx, year)
 
 
-def _period_fix(doc: Document, line: int, m: re.Match[str], year: int) -> Fix | None:
+def _period_fix(doc: Document, line: int, m: re.Match[str], year: int, *, sure: bool) -> Fix | None:
     """The data period's years set to the report year (only the year digits are edited, the wording kept).
-    Certain: the report year is what the title and the other statements agree on; the data under the
-    period still needs a look, which the suggestion says."""
+    Certain (``sure``) when two statements or more (title, preamble, opening) agree on the report year;
+    with one only, the period may be right and that statement wrong: offered, applied on --select only.
+    The data under the period still needs a look, which the suggestion says."""
     base = doc.line_starts[line - 1]
     edits = tuple(Edit(base + m.start(g), base + m.end(g), str(year)) for g in (1, 2) if m.group(g) and int(m.group(g)) != year)
     if not edits:
         return None
-    return Fix(edits=edits, description=f"把{doc.label(line)}统计期限中的年份改为报告年度 {year} 年（所列数据仍须核对）")
+    note = "（所列数据仍须核对）" if sure else "（报告年度只有一处写明，请先核对哪一处写错）"
+    return Fix(edits=edits, description=f"把{doc.label(line)}统计期限中的年份改为报告年度 {year} 年{note}", safe=sure)
 
 
 def _signature(doc: Document, ctx: Context, year: int) -> Iterator[Hit]:
