@@ -477,3 +477,52 @@ def test_safe_fixes_remove_their_findings_and_add_none(path):
     for f in plan.applied:
         same = [g for g in after.findings if g.rule == f.rule and g.message == f.message]
         assert not same, (path.name, f.rule, f.message)
+
+
+def test_annotate_anchors_inside_breaks_hyperlinks_and_numbered_paragraphs(tmp_path):
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from textcheck.finding import Finding, Severity
+    from textcheck.parse import parse
+    from textcheck.readers import read_path
+    from textcheck.render.docx_annotate import annotate
+
+    d = docx.Document()
+    d.add_paragraph("大章镇人民政府2021年政府信息公开工作年度报告")
+    p = d.add_paragraph(style="List Number")
+    p.add_run("总体情况")
+    p = d.add_paragraph()
+    r = p.add_run("第一行文字")
+    r.add_break()
+    p.add_run("依托纸房镇")
+    r2 = p.add_run("党政办公室")
+    r2.italic = True
+    p = d.add_paragraph()
+    p.add_run("详见")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), "rIdX")
+    hr = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "纸房镇网站"
+    hr.append(t)
+    link.append(hr)
+    p._p.append(link)
+    p.add_run("。")
+    src = tmp_path / "a.docx"
+    d.save(str(src))
+    doc = parse(read_path(str(src)))
+    found = []
+    for needle in ("纸房镇党政", "总体情况", "纸房镇网站", "办公室"):
+        at = doc.text.find(needle)
+        assert at >= 0, needle
+        found.append(Finding(rule=f"r{len(found)}", severity=Severity.WARNING, message=needle, suggestion="改",
+                             line=doc.line_of(at), end_line=doc.line_of(at), start=at, end=at + len(needle)))
+    out = tmp_path / "o.docx"
+    out.write_bytes(annotate(doc, found, src.read_bytes()))
+    marks = {c.split("]")[0][1:]: t for c, t in anchored(out).values()}
+    assert marks == {"r0": "纸房镇党政", "r1": "总体情况", "r2": "纸房镇网站", "r3": "办公室"}
+    assert read_path(str(out)).text == read_path(str(src)).text  # the text itself unchanged
+    again = docx.Document(str(out))
+    assert any(r.italic and r.text == "党政" for p in again.paragraphs for r in p.runs)  # split run keeps its format
