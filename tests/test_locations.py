@@ -91,6 +91,13 @@ def test_docx_paragraphs_skip_empty_ones_and_tables_have_their_own_numbers(tmp_p
     assert src.line_table == (None,) * 5 + ((1, 1), (1, 2), None, None, (2, 1), None)
     assert lines[5] == "格00\t格01" and lines[9] == "项目\t0"
     assert len(src.line_paragraph) == len(lines)
+    from textcheck.parse import parse
+
+    doc = parse(src)
+    assert doc.label(1, 2) == "第 1 段"  # a span ending on an empty paragraph ends at the paragraph before it
+    assert doc.label(2, 4) == "第 2–3 段" and doc.label(4, 5) == "第 3 段"  # a manual break stays one paragraph
+    assert doc.label(6, 7) == "第 1 个表格第 1–2 行" and doc.label(5, 7) == "第 3 段起"
+    assert doc.label(10) == "第 2 个表格第 1 行"
 
 
 def test_docx_findings_carry_paragraphs_and_their_labels(tmp_path):
@@ -297,3 +304,17 @@ def test_raw_span_maps_normalised_offsets_back_to_the_original_line():
     for p in dict(findings_of(result, "name-mismatch")[0].evidence)["places"]:
         line, col, _end_line, end_col = doc.raw_span(p["start"], p["end"])
         assert line == p["line"] and doc.lines[line - 1][col:end_col] == p["text"]
+
+
+def test_compare_findings_locate_their_related_place_in_the_old_report():
+    from textcheck.compare import compare_paths
+
+    old_path = seed_path("001")
+    result = compare_paths(str(old_path), str(Path(__file__).parent / "fixtures" / "compare" / "ziyang_2021.txt"))
+    carried = [f for f in result.findings if f.rule == "carryover-paragraph"]
+    assert carried
+    for f in carried:
+        r = f.related[0]
+        assert r.path == result.old.path and result.old.line_of(r.start) == r.line
+        assert result.new.line_of(f.start) == f.line
+        assert result.old.text[r.start : r.end].strip()

@@ -288,7 +288,11 @@ def test_report_view_marks_characters_when_findings_carry_offsets():
     line = by_chars["lines"][text.count("\n", 0, name["start"])]
     marked = [s for s in line.segs if s.classes]
     assert "纸房镇" in [s.text for s in marked] and any("sev-error" in s.classes for s in marked)
-    assert "".join(s.text for s in line.segs) == text.split("\n")[line.no - 1]
+    # the original text is shown (full-width punctuation, markup), the offsets mapped back onto it
+    assert "".join(s.text for s in line.segs) == result.document.lines[line.no - 1]
+    assert all("".join(s.text for s in ln.segs) == raw for ln, raw in zip(by_chars["lines"], result.document.lines))
+    dup = next(f for f in data["findings"] if f["rule"] == "duplicate-paragraph")
+    assert any(s.classes for s in by_chars["lines"][dup["line"] + 1].segs)
 
     for f in data["findings"]:
         f.pop("start"), f.pop("end")

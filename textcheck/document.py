@@ -214,9 +214,19 @@ class Document:
     def locate(self, line: int, end_line: int | None = None) -> dict[str, int | None]:
         """The format's places of lines ``line``..``end_line``: paragraph, table row, page (see
         ``finding.LOCATION_FIELDS``; offsets are not included)."""
-        end_line = end_line or line
-        p1, t1, g1 = self.source.origin(line)
-        p2, t2, g2 = self.source.origin(end_line)
+        end_line = max(end_line or line, line)
+        src = self.source
+        if src.line_paragraph or src.line_table or src.line_page:
+            # blank lines (empty paragraphs) have no place: use the first / last line of the span that has one
+            def placed(n: int) -> bool:
+                return any(x is not None for x in src.origin(n))
+
+            while line < end_line and not placed(line):
+                line += 1
+            while end_line > line and not placed(end_line):
+                end_line -= 1
+        p1, t1, g1 = src.origin(line)
+        p2, t2, g2 = src.origin(end_line)
         if p1 is None:  # a table row: the paragraph numbering is not continued inside tables
             p2 = None
         return {
@@ -238,29 +248,40 @@ class Document:
         ``difflib`` matching blocks); a column inside a changed stretch maps by its distance from the
         nearest matched character before it. Best effort, for consumers that edit the original (Word
         comments, fixes)."""
-        import difflib
-        import unicodedata
-
         raw, norm = self.lines[line - 1], self.norm_lines[line - 1]
         if raw == norm:
             return max(0, min(column, len(raw)))
         if end:
             return self.raw_column(line, column - 1) + 1 if column > 0 else self.raw_column(line, 0)
-        expanded: list[str] = []
-        owner: list[int] = []
-        for k, ch in enumerate(raw):
-            for c in unicodedata.normalize("NFKC", ch).replace("\u3000", " ").replace("\xa0", " "):
-                expanded.append(c)
-                owner.append(k)
+        owner, blocks = self._alignment(line)
         pos = 0  # raw column of the last matched character before ``column``, plus the distance from it
-        for a, b, size in difflib.SequenceMatcher(None, norm, "".join(expanded), autojunk=False).get_matching_blocks():
-            if not size:
-                continue
+        for a, b, size in blocks:
             if a <= column < a + size:
                 return owner[b + column - a]
             if a + size <= column:
                 pos = owner[b + size - 1] + 1 + (column - a - size)
         return max(0, min(pos, len(raw)))
+
+    @functools.cached_property
+    def _alignments(self) -> dict[int, tuple[list[int], list[tuple[int, int, int]]]]:
+        return {}
+
+    def _alignment(self, line: int) -> tuple[list[int], list[tuple[int, int, int]]]:
+        """(original column of each NFKC-expanded character, matching blocks normalised → expanded) of a line."""
+        if line not in self._alignments:
+            import difflib
+            import unicodedata
+
+            raw, norm = self.lines[line - 1], self.norm_lines[line - 1]
+            expanded: list[str] = []
+            owner: list[int] = []
+            for k, ch in enumerate(raw):
+                for c in unicodedata.normalize("NFKC", ch).replace("\u3000", " ").replace("\xa0", " "):
+                    expanded.append(c)
+                    owner.append(k)
+            matcher = difflib.SequenceMatcher(None, norm, "".join(expanded), autojunk=False)
+            self._alignments[line] = (owner, [m for m in matcher.get_matching_blocks() if m[2]])
+        return self._alignments[line]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int, int, int]:
         """``(line, column, end_line, end_column)`` in the original lines of offsets ``start``..``end`` of

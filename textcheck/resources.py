@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
+from array import array
 from importlib import resources as _ir
 from pathlib import Path
 from typing import Any
@@ -45,16 +47,41 @@ def corpus_toml(name: str) -> dict[str, Any]:
     return tomllib.loads(corpus_path(name).read_text(encoding="utf-8"))
 
 
+def user_cache_dir() -> Path:
+    """Where textcheck keeps what it derives once per installation (jieba's dictionary cache, the
+    gazetteer's index): ``$TEXTCHECK_CACHE_DIR``, else ``~/.cache/textcheck``. Not created here."""
+    return Path(os.environ.get("TEXTCHECK_CACHE_DIR") or Path.home() / ".cache" / "textcheck")
+
+
+def _import_jieba():
+    """``import jieba`` without ``pkg_resources``.
+
+    jieba's ``_compat`` imports ``pkg_resources`` (setuptools, ~0.2 s here) only to open its own data
+    files, and opens them with ``open()`` when that import fails. A ``None`` entry in ``sys.modules``
+    makes the import fail for the duration of jieba's import; the entry is removed again afterwards,
+    so anything that needs ``pkg_resources`` later imports it as usual."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    hide = "pkg_resources" not in sys.modules
+    if hide:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if hide and sys.modules.get("pkg_resources", False) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 @functools.lru_cache(maxsize=None)
 def tokenizer():
-    """The jieba tokenizer, initialised once, silently."""
+    """The jieba tokenizer (the reference segmenter), initialised once, silently."""
     import logging
 
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.ERROR)
     tk = jieba.Tokenizer()
-    cache_dir = Path(os.environ.get("TEXTCHECK_CACHE_DIR") or Path.home() / ".cache" / "textcheck")
+    cache_dir = user_cache_dir()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tk.tmp_dir = str(cache_dir)
@@ -76,11 +103,92 @@ def tokenizer():
     return tk
 
 
-def cut(text: str) -> list[str]:
-    """Words of ``text`` (jieba, precise mode, HMM on)."""
-    return tokenizer().lcut(text)
+# -- segmentation ---------------------------------------------------------------------------
+#
+# Words come from jieba's dictionary and algorithm. Two implementations are used: ``rjieba`` (the
+# Rust port, jieba-rs: same dictionary, same DAG + HMM; several times faster, and its dictionary loads
+# in ~0.1 s instead of ~0.3-1 s) when its wheel is installed, else jieba itself, the reference.
+# ``TEXTCHECK_TOKENIZER=jieba`` forces the reference, ``=rjieba`` requires the port.
+# tests/test_tokenizer.py checks that both give the same words on the seeds and the corpus.
+
+TOKENIZER_ENV = "TEXTCHECK_TOKENIZER"
+
+# jieba sends a run of letters, digits and ``+#&._%-`` that is not a dictionary word to its HMM
+# module, which splits the run by this pattern (jieba.finalseg's ``re_skip``): 163.com -> 163 . com,
+# 0591-2316 -> 0591 - 2316, 12.5% stays whole. jieba-rs keeps such a run whole; it is re-split here
+# the same way, so that both implementations give the same words.
+_ASCII_RUN = re.compile(r"[A-Za-z0-9+#&._%\-]{2,}")
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+
+
+# Where the two implementations differ by construction, the text goes to jieba itself: jieba-rs reads
+# characters outside jieba's Han range (U+4E00-U+9FD5: extension A, U+9FD6-U+9FFF, compatibility
+# ideographs, the supplementary planes) as Han, and it splits + # & off the dictionary's words that
+# contain them (C++, C#, AT&T).
+_JIEBA_ONLY = re.compile(r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]|(?i:c\+\+|c#|at&t)")
+
+
+def _rjieba_segmenter(rjieba):
+    tokenize = rjieba.tokenize
+    jieba_only = _JIEBA_ONLY.search
+
+    def segment(text: str) -> list[tuple[str, int, int]]:
+        if jieba_only(text):
+            return list(tokenizer().tokenize(text))
+        out: list[tuple[str, int, int]] = []
+        for w, s, e in tokenize(text):
+            if e - s > 1 and w.isascii() and not w.isalnum() and _ASCII_RUN.fullmatch(w):
+                pos = s
+                for piece in _JIEBA_SKIP.split(w):
+                    if piece:
+                        out.append((piece, pos, pos + len(piece)))
+                        pos += len(piece)
+            else:
+                out.append((w, s, e))
+        return out
+
+    return segment
+
+
+@functools.lru_cache(maxsize=None)
+def segmenter() -> tuple[str, Any]:
+    """(name, function text -> [(word, start, end)]) of the segmenter in use: ``rjieba`` or ``jieba``."""
+    choice = os.environ.get(TOKENIZER_ENV, "").strip().lower()
+    if choice != "jieba":
+        try:
+            import rjieba
+        except ImportError:
+            if choice == "rjieba":
+                raise
+        else:
+            return "rjieba", _rjieba_segmenter(rjieba)
+    tk = tokenizer()
+    return "jieba", lambda text: list(tk.tokenize(text))
+
+
+# Each text is segmented once per process and its words shared by every analysis and rule that asks
+# (the overview's paragraphs are read by the subtopic analysis twice and by the duplicate rule).
+# Only the word ends are kept (words are contiguous), a few bytes per word; 2,048 texts at most.
+@functools.lru_cache(maxsize=2048)
+def _ends(text: str) -> array:
+    return array("I", [e for _w, _s, e in segmenter()[1](text)])
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
-    """Words of ``text`` with their character offsets."""
-    return list(tokenizer().tokenize(text))
+    """Words of ``text`` with their character offsets (jieba, precise mode, HMM on)."""
+    out = []
+    start = 0
+    for end in _ends(text):
+        out.append((text[start:end], start, end))
+        start = end
+    return out
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` (jieba, precise mode, HMM on)."""
+    out = []
+    start = 0
+    for end in _ends(text):
+        out.append(text[start:end])
+        start = end
+    return out

@@ -16,7 +16,9 @@ data structures (``Para``, ``Pair``, ``Copy``) and are read together.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,10 +142,59 @@ def _paras(doc: Document) -> list[Para]:
     return out
 
 
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _char_grams(text: str) -> list[str]:
+    """Character 2- and 3-grams of ``text`` with runs of white space read as one space (what
+    scikit-learn's ``analyzer="char", ngram_range=(2, 3)`` gives)."""
+    text = _WHITE_SPACES.sub(" ", text)
+    return [text[i : i + n] for n in (2, 3) for i in range(len(text) - n + 1)]
+
+
+def _tfidf(docs: list[list[str]]):
+    """Rows of sublinear, smoothed-idf, l2-normalised TF-IDF (``TfidfVectorizer(sublinear_tf=True)``'s
+    definition: tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1), a scipy CSR matrix; None when
+    no document has a term.
+
+    scikit-learn itself is not imported for this: it costs a compare ~1 s of start-up (it pulls in
+    scipy.stats), and scipy.sparse is loaded anyway for the assignment. tests/test_alignment_cosines.py
+    checks these cosines against scikit-learn's."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    indptr, indices, counts = [0], [], []
+    for tokens in docs:
+        for term, c in Counter(tokens).items():
+            indices.append(vocab.setdefault(term, len(vocab)))
+            counts.append(c)
+        indptr.append(len(indices))
+    if not vocab:
+        return None
+    cols = np.asarray(indices, dtype=np.int64)
+    df = np.bincount(cols, minlength=len(vocab))
+    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
+    data = (np.log(np.asarray(counts, dtype=np.float64)) + 1.0) * idf[cols]
+    m = csr_matrix((data, cols, np.asarray(indptr, dtype=np.int64)), shape=(len(docs), len(vocab)))
+    m.sort_indices()  # each row's terms in order of first appearance in the corpus, as scikit-learn keeps them
+    # row norms summed term by term in that order, as scikit-learn's normalize does: the same cosines
+    # to the last bit, not merely to 1e-14
+    values = m.data.tolist()
+    bounds = m.indptr.tolist()
+    norms = []
+    for r in range(len(docs)):
+        total = 0.0
+        for v in values[bounds[r] : bounds[r + 1]]:
+            total += v * v
+        norms.append(math.sqrt(total) if total else 1.0)
+    m.data /= np.repeat(np.asarray(norms), np.diff(m.indptr))
+    return m
+
+
 def _cosines(new_texts: list[str], old_texts: list[str]):
     """Dense new x old cosine matrix: mean of jieba-word and character-2/3-gram TF-IDF cosines."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     from textcheck.resources import cut
 
@@ -151,13 +202,9 @@ def _cosines(new_texts: list[str], old_texts: list[str]):
         return np.zeros((len(new_texts), len(old_texts)))
     texts = new_texts + old_texts
     total = np.zeros((len(new_texts), len(old_texts)))
-    for vec in (
-        TfidfVectorizer(tokenizer=cut, token_pattern=None, lowercase=False, sublinear_tf=True),
-        TfidfVectorizer(analyzer="char", ngram_range=(2, 3), lowercase=False, sublinear_tf=True),
-    ):
-        try:
-            m = vec.fit_transform(texts)
-        except ValueError:  # empty vocabulary
+    for analyse in (cut, _char_grams):
+        m = _tfidf([analyse(t) for t in texts])
+        if m is None:  # empty vocabulary
             continue
         total += (m[: len(new_texts)] @ m[len(new_texts):].T).toarray()
     return total / 2.0

@@ -79,41 +79,53 @@ class Model:
     max_n: int
     lexicon: dict[str, list[list]]
     index: dict[str, int]  # feature -> column
-    idf: Any  # numpy array (n_features,)
-    weights: Any  # numpy array (n_features, n_labels)
-    intercept: Any  # numpy array (n_labels,)
+    idf: tuple[float, ...]  # (n_features,)
+    weights: tuple[tuple[float, ...], ...]  # one row of n_labels weights per feature
+    intercept: tuple[float, ...]  # (n_labels,)
     meta: dict
+    columns: tuple[tuple[float, ...], ...] = ()  # ``weights`` by label: one weight per feature
+
+    def __post_init__(self):
+        if not self.columns:
+            object.__setattr__(self, "columns", tuple(zip(*self.weights)) if self.weights else ((),) * len(self.intercept))
 
     def scores(self, text: str) -> list[float]:
-        """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF)."""
-        import numpy as np
+        """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF).
 
+        Plain Python over the paragraph's few dozen features, sums with ``math.fsum`` (exactly rounded:
+        the same digits on every machine, which a BLAS dot product does not promise); numpy was a
+        tenth of a check's start-up for this."""
         index = self.index
         counts = sorted((index[f], c) for f, c in Counter(features(text, self.max_n, self.lexicon)).items() if f in index)
-        z = self.intercept.copy()
+        z = list(self.intercept)
         if counts:
-            cols = np.array([j for j, _c in counts], dtype=np.int64)
-            tf = np.array([c for _j, c in counts], dtype=np.float64)
-            x = (1.0 + np.log(tf)) * self.idf[cols]
-            norm = math.sqrt(float(x @ x)) or 1.0
-            z = z + (x / norm) @ self.weights[cols]
-        z = z - z.max()
-        exp = np.exp(z)
-        return [float(v) for v in exp / exp.sum()]
+            idf = self.idf
+            x = [(1.0 + math.log(c)) * idf[j] for j, c in counts]
+            norm = math.sqrt(math.fsum(v * v for v in x)) or 1.0
+            js = [j for j, _c in counts]
+            vs = [v / norm for v in x]
+            z = [b + math.fsum(map(operator.mul, map(col.__getitem__, js), vs)) for col, b in zip(self.columns, z)]
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = math.fsum(exp)
+        return [v / total for v in exp]
 
 
 def model_from_dict(data: dict) -> Model:
-    import numpy as np
-
     feats = data["features"]
+    n_labels = len(data["labels"])
+    w = data["weights"]  # one row per feature (or the same numbers flat)
+    flat = [float(v) for row in w for v in row] if w and isinstance(w[0], list) else [float(v) for v in w]
+    if len(flat) != len(feats) * n_labels:
+        raise ValueError("subtopic classifier: weights do not match features x labels")
     return Model(
         labels=tuple(data["labels"]),
         max_n=int(data["max_n"]),
         lexicon={t: [list(o) for o in owners] for t, owners in data.get("lexicon", {}).items()},
         index={f: i for i, f in enumerate(feats)},
-        idf=np.asarray(data["idf"], dtype=np.float64),
-        weights=np.asarray(data["weights"], dtype=np.float64).reshape(len(feats), len(data["labels"])),
-        intercept=np.asarray(data["intercept"], dtype=np.float64),
+        idf=tuple(float(v) for v in data["idf"]),
+        weights=tuple(tuple(flat[i : i + n_labels]) for i in range(0, len(flat), n_labels)),
+        intercept=tuple(float(v) for v in data["intercept"]),
         meta=dict(data.get("meta", {})),
     )
 

@@ -4,41 +4,54 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
-from textcheck.cli.common import FailOn, console, effective_fail_on, error, escape, exit_code_for, fail, load_config_or_exit
+from textcheck.cli.common import (
+    FailOn,
+    check_max_size,
+    console,
+    effective_fail_on,
+    error,
+    escape,
+    exit_code_for,
+    expand_rules,
+    fail,
+    load_config_or_exit,
+)
+from textcheck.errors import TextcheckError
 
 
 def fix(
     file: str = typer.Argument(..., metavar="报告文件", help="要修改的报告（.txt 或 .docx）；原文件不会被改动"),
     output: Path = typer.Option(..., "--output", "-o", metavar="输出文件", help="修改后的副本写到这里（不能是原文件）"),
-    select: Optional[str] = typer.Option(None, "--select", metavar="规则,…",
-                                         help="只应用这些规则的修改（逗号分隔）；点名的规则中需要人工确认的修改也会应用"),
+    select: List[str] = typer.Option([], "--select", metavar="规则或类别",
+                                     help="只应用这些规则的修改（规则编号或类别，用逗号分隔或写多次）；点名的规则中需要人工确认的修改也会应用"),
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML）"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="修改后的副本仍有达到该级别的问题时退出码为 1（默认 error）"),
     issuer: Optional[str] = typer.Option(None, "--issuer", metavar="名称或代码", help="指定发布机关名称或行政区划代码，覆盖自动识别"),
-    max_size: float = typer.Option(20.0, "--max-size", metavar="MB", help="文件大小上限（MB）"),
+    max_size: float = typer.Option(20.0, "--max-size", metavar="大小", callback=check_max_size, help="文件大小上限（MB，默认 20）"),
     diff: bool = typer.Option(True, "--diff/--no-diff", help="先显示修改前后文字的差异（unified diff）"),
 ) -> None:
     """应用能机械完成、结果确定的修改（删除重复的标题和整段粘贴的内容、把其他单位名称改为本机关名称、改正统计期限年份），
     写出一份修改后的副本，并先显示差异。原文件不变；修改后的副本会重新检查，退出码与 check 相同。"""
     from textcheck.engine import check_path
-    from textcheck.errors import TextcheckError
     from textcheck.output import atomic_write_bytes, refuse_inputs_as_outputs
     from textcheck.readers import DEFAULT_MAX_BYTES
     from textcheck.render import fix_apply
-    from textcheck.rules import get_rule
 
-    cfg = load_config_or_exit(config, issuer)
+    cfg = load_config_or_exit(config, issuer, inputs=[file])
     if file == "-":
         fail("fix 需要一个文件作为输入（不能是标准输入），修改后的副本写到 -o 指定的文件")
     refuse_inputs_as_outputs([output], [file])
-    names = [x.strip() for x in select.split(",") if x.strip()] if select else None
-    for name in names or ():
-        if get_rule(name) is None:
-            fail(f"未知的规则 {name}（用 textcheck rules 查看全部规则）")
+    names = None
+    wanted = [x.strip() for v in select for x in v.split(",") if x.strip()]
+    if wanted:
+        try:
+            names = sorted(expand_rules(wanted, where="--select"))
+        except TextcheckError as exc:
+            fail(str(exc))
     threshold = effective_fail_on(fail_on, cfg)
     max_bytes = int(max_size * 1024 * 1024) or DEFAULT_MAX_BYTES
     try:

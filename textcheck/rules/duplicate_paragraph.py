@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 
 from textcheck.document import Block, BlockKind, Document, shorten
 from textcheck.finding import Related, Severity
@@ -74,12 +75,13 @@ def _score_candidates(reps: list[int], chars: list[str], words: dict[int, str],
 
     out: dict[tuple[int, int], float] = {}
     if len(reps) <= EXACT_PAIRS_LIMIT:  # every pair
+        # row by row with extract_iter (scored in C, only pairs at or above the cutoff come back):
+        # cdist gave the same scores but returns a numpy matrix, and numpy costs a check ~0.1 s to import
         for scorer, items in ((fuzz.ratio, [chars[i] for i in reps]), (fuzz.token_sort_ratio, [words[i] for i in reps])):
-            matrix = process.cdist(items, items, scorer=scorer, score_cutoff=min_score, workers=1)
-            for a, b in zip(*matrix.nonzero()):
-                if a < b:
-                    v = float(matrix[a, b])
-                    key = (reps[a], reps[b])
+            for a in range(len(items) - 1):
+                for _choice, v, k in process.extract_iter(items[a], items[a + 1 :], scorer=scorer, score_cutoff=min_score):
+                    v = _as_float32(v)
+                    key = (reps[a], reps[a + 1 + k])
                     if v >= min_score and v > out.get(key, 0.0):
                         out[key] = v
         return out
@@ -96,6 +98,12 @@ def _score_candidates(reps: list[int], chars: list[str], words: dict[int, str],
             if v >= min_score and v > out.get(key, 0.0):
                 out[key] = float(v)
     return out
+
+
+def _as_float32(v: float) -> float:
+    """``v`` as a float32 holds it: the scores used to be read from cdist's float32 matrix, and the
+    reported similarity is rounded from them (an 85.45 stored in float32 is not the float64 85.45)."""
+    return struct.unpack("f", struct.pack("f", v))[0]
 
 
 def _candidates(chars: list[str], words: list[str]) -> list[tuple[int, int]]:
