@@ -526,3 +526,18 @@ def test_annotate_anchors_inside_breaks_hyperlinks_and_numbered_paragraphs(tmp_p
     assert read_path(str(out)).text == read_path(str(src)).text  # the text itself unchanged
     again = docx.Document(str(out))
     assert any(r.italic and r.text == "党政" for p in again.paragraphs for r in p.runs)  # split run keeps its format
+
+
+def test_fix_and_annotate_on_a_gbk_console(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "r.txt"
+    src.write_bytes(seed_path("003").read_bytes())
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    for args in (["fix", str(src), "-o", str(tmp_path / "o.txt")], ["check", str(src), "--annotate", str(tmp_path / "o.docx")]):
+        p = subprocess.run([sys.executable, "-m", "textcheck", *args], capture_output=True, env=env)
+        err = p.stderr.decode("gbk", "replace")
+        assert p.returncode == 1 and "Traceback" not in err, err
+        assert "已写入" in err

@@ -1,4 +1,4 @@
-"""Command line: ``textcheck check | rules | explain | demo | batch | compare | serve``.
+"""Command line: ``textcheck check | fix | rules | explain | demo | batch | compare | serve``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable input.
 Each command is a module of this package; they are registered here, in the order ``--help`` lists them.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textcheck.cli.common import fail
+from textcheck.cli.common import console, escape, fail
 
 
 def write_annotated(result, output: Path) -> None:
@@ -25,3 +25,4 @@ def write_annotated(result, output: Path) -> None:
         atomic_write_bytes(output, data)
     except TextcheckError as exc:
         fail(str(exc))
+    console(stderr=True).print(f"已写入批注版 {escape(str(output))}（{len(result.findings)} 条批注）")

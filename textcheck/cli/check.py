@@ -35,7 +35,7 @@ def check(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误上说明使用了哪个配置文件、关闭了哪些规则"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="批注版.docx",
-                                            help="另存一份带批注的 Word 文档（每个问题一条批注），原文件不变"),
+                                            help="另存一份带批注的 .docx 文档（每个问题一条批注），原文件不变"),
 ) -> None:
     """检查一份或多份年度报告，按部分列出问题、行号、原文和修改建议。"""
     from textcheck.engine import check_path

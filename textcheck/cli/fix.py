@@ -32,7 +32,7 @@ def fix(
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="修改后的副本仍有达到该级别的问题时退出码为 1（默认 error）"),
     issuer: Optional[str] = typer.Option(None, "--issuer", metavar="名称或代码", help="指定发布机关名称或行政区划代码，覆盖自动识别"),
     max_size: float = typer.Option(20.0, "--max-size", metavar="大小", callback=check_max_size, help="文件大小上限（MB，默认 20）"),
-    diff: bool = typer.Option(True, "--diff/--no-diff", help="先显示修改前后文字的差异（unified diff）"),
+    diff: bool = typer.Option(True, "--diff/--no-diff", help="先显示修改前后文字的差异"),
 ) -> None:
     """应用能机械完成、结果确定的修改（删除重复的标题和整段粘贴的内容、把其他单位名称改为本机关名称、改正统计期限年份），
     写出一份修改后的副本，并先显示差异。原文件不变；修改后的副本会重新检查，退出码与 check 相同。"""
