@@ -541,3 +541,25 @@ def test_fix_and_annotate_on_a_gbk_console(tmp_path):
         err = p.stderr.decode("gbk", "replace")
         assert p.returncode == 1 and "Traceback" not in err, err
         assert "已写入" in err
+
+
+def test_annotate_pdf_writes_docx_of_the_text(tmp_path):
+    pytest.importorskip("reportlab")
+    import docx
+    from test_readers import write_pdf
+
+    from textcheck.readers import read_path
+
+    src = write_pdf([ln for ln in seed_text("003").splitlines() if ln.strip()][:40], tmp_path / "r.pdf")
+    before = src.read_bytes()
+    out = tmp_path / "批注版.docx"
+    p = _run("check", str(src), "--annotate", str(out))
+    assert p.returncode in (0, 1), p.stderr
+    assert src.read_bytes() == before
+    d = docx.Document(str(out))
+    lines = read_path(str(src)).text.split("\n")
+    assert [para.text for para in d.paragraphs] == lines[: len(d.paragraphs)] and len(d.paragraphs) >= len(lines) - 1
+    findings = _check_json(src)["reports"][0]["findings"]
+    assert len(anchored(out)) == len(findings) > 0
+    dup = [t for c, t in anchored(out).values() if c.startswith("[section-duplicate]")]
+    assert dup == ["一、总体情况"]
