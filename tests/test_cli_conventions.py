@@ -45,7 +45,7 @@ def err_of(res) -> str:
 
 
 def findings(res) -> set[str]:
-    return {f["rule"] for f in json.loads(res.stdout)["findings"]}
+    return {f["rule"] for r in json.loads(res.stdout)["reports"] for f in r["findings"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def test_config_is_found_next_to_the_checked_file(tmp_path):
     elsewhere.mkdir()
     proc = cli("check", str(project / "reports" / "r.txt"), "-f", "json", "-v", cwd=elsewhere)
     assert proc.returncode == 1
-    assert "duplicate-paragraph" not in {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+    assert "duplicate-paragraph" not in {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]}
     err = proc.stderr.decode()
     assert f"配置文件：{project / 'textcheck.toml'}" in err and "duplicate-paragraph" in err  # which rules are off
 
@@ -351,7 +351,7 @@ def test_nearest_config_wins_and_cwd_is_the_fallback(tmp_path):
     # a pyproject.toml with the table, nearer to the file, wins
     (sub / "pyproject.toml").write_text('[tool.textcheck]\nignore = ["duplication"]\n', encoding="utf-8")
     proc = cli("check", str(sub / "r.txt"), "-v", "-f", "json", cwd=tmp_path)
-    got = {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+    got = {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]}
     assert "duplicate-paragraph" not in got and "name-mismatch" in got
     assert f"配置文件：{sub / 'pyproject.toml'}" in proc.stderr.decode()
     # standard input: the current folder's configuration
@@ -360,7 +360,7 @@ def test_nearest_config_wins_and_cwd_is_the_fallback(tmp_path):
     (other / "textcheck.toml").write_text('select = ["structure"]\n', encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "textcheck", "check", "-", "-f", "json", "-v"], cwd=other,
                           input=seed.read_bytes(), capture_output=True, timeout=120)
-    assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} <= _rules_of("structure")
+    assert {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]} <= _rules_of("structure")
     assert f"配置文件：{other / 'textcheck.toml'}" in proc.stderr.decode()
 
 
