@@ -375,6 +375,10 @@ def test_fix_refuses_output_equal_to_input_and_other_formats(tmp_path):
     assert p.returncode == 2 and "只能修改 .txt 和 .docx" in p.stderr
     p = _run("fix", str(src), "-o", str(tmp_path / "o.txt"), "--select", "no-such-rule")
     assert p.returncode == 2 and "未知的规则" in p.stderr
+    p = _run("fix", str(src), "-o", str(tmp_path / "o.docx"))
+    assert p.returncode == 2 and "输出文件名应为" in p.stderr and not (tmp_path / "o.docx").exists()
+    p = _run("check", str(src), "--annotate", str(tmp_path / "批注.txt"))
+    assert p.returncode == 2 and ".docx" in p.stderr and not (tmp_path / "批注.txt").exists()
 
 
 def test_fix_nothing_to_fix_copies_the_text(tmp_path):

@@ -43,6 +43,8 @@ def check(
     cfg = load_config_or_exit(config, issuer, inputs=files, select=select, ignore=ignore, verbose=verbose)
     if annotate is not None and len(files) != 1:
         fail("--annotate 一次只能用于一份报告")
+    if annotate is not None and annotate.suffix.lower() != ".docx":
+        fail(f"批注版是 Word 文档，请用 .docx 作文件名：{annotate}")
     refuse_inputs_as_outputs([o for o in (output, annotate) if o is not None], files)
     threshold = effective_fail_on(fail_on, cfg)
     results = []

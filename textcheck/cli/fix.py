@@ -58,6 +58,9 @@ def fix(
         result = check_path(file, cfg, max_bytes=max_bytes)
         doc = result.document
         fix_apply.refuse_format(doc)
+        if (doc.source.format == "docx") != (output.suffix.lower() == ".docx"):
+            kind = ".docx" if doc.source.format == "docx" else "文本文件（如 .txt）"
+            fail(f"修改后的副本与原文件格式相同，输出文件名应为{kind}：{output}")
         plan = fix_apply.plan(doc, fix_apply.chosen(result.findings, names))
         if doc.source.format == "docx":
             data, failed = fix_apply.fix_docx(doc, plan.edits, Path(file).read_bytes())
