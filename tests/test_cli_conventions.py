@@ -399,3 +399,24 @@ def test_readme_config_example_is_valid(tmp_path):
         cfg.write_text(block, encoding="utf-8")
         res = run("check", str(seed_path("003")), "-f", "json", "-c", str(cfg))
         assert res.exit_code in (0, 1), err_of(res)
+
+
+def test_inputs_under_another_config_are_warned_about(tmp_path):
+    for name, body in (("a", 'ignore = ["identity"]\n'), ("b", 'ignore = ["duplication"]\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "textcheck.toml").write_text(body, encoding="utf-8")
+        shutil.copy(seed_path("003"), tmp_path / name / "r.txt")
+    res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "b" / "r.txt"), "-f", "json")
+    assert "另一个配置文件" in err_of(res) and str(tmp_path / "b" / "textcheck.toml") in err_of(res)
+    res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "a" / "r.txt"), "-f", "json")
+    assert "另一个配置文件" not in err_of(res)
+
+
+@pytest.mark.parametrize("args, quoted", [
+    (["check", "a.txt", "--max-size", "abc"], "应是数字（写的是 abc）"),
+    (["check", "a.txt", "-fxml"], "（写的是 xml）"),
+    (["check", "a.txt", "--fail-on=fatal"], "应是 error、warning、info、never 之一（写的是 fatal）"),
+])
+def test_a_bad_value_is_quoted_back(args, quoted):
+    res = run(*args)
+    assert res.exit_code == 2 and quoted in err_of(res)
