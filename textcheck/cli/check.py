@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -10,8 +11,9 @@ import typer
 from textcheck.cli.common import (
     FailOn,
     check_max_size,
-    OutFormat,
+    console,
     effective_fail_on,
+    escape,
     error,
     fail,
     exit_code_for,
@@ -20,11 +22,25 @@ from textcheck.cli.common import (
 )
 from textcheck.errors import TextcheckError
 from textcheck.output import refuse_inputs_as_outputs
+from textcheck.text import visible_path
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    concise = "concise"
+
+
+def confirm_written(output: Optional[Path]) -> None:
+    """``已写入 FILE`` on standard error after an output file was written (stdout stays the data's)."""
+    if output is not None:
+        console(stderr=True).print(f"已写入 {escape(visible_path(str(output)))}")
 
 
 def check(
     files: List[str] = typer.Argument(..., metavar="报告文件", help="要检查的报告文件（.txt .docx .pdf .html），“-”表示标准输入"),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
+                                       help="输出格式：text、json 或 concise（每条问题一行：路径:行: 级别 规则 说明；默认 text）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="输出文件", help="写入文件而不是屏幕"),
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML；不指定时自动查找，见 README）"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 error）"),
@@ -48,26 +64,33 @@ def check(
     refuse_inputs_as_outputs([o for o in (output, annotate) if o is not None], files)
     threshold = effective_fail_on(fail_on, cfg)
     results = []
-    unreadable = False
     for path in files:
         try:
             results.append(check_path(path, cfg, max_bytes=int(max_size * 1024 * 1024)))
         except TextcheckError as exc:
-            unreadable = True
             error(str(exc))
+    failed = len(files) - len(results)
     if results:
-        if format is OutFormat.json:
+        if format is CheckFormat.json:
             from textcheck.render.json import render
 
             write_output(output, render(results), markup=False, color=color)
+        elif format is CheckFormat.concise:
+            from textcheck.render.concise import render
+
+            write_output(output, render(results, unreadable=failed), markup=False, color=color)
         else:
             from textcheck.render.text import render
+            from textcheck.render.wrap import DEFAULT_WIDTH
 
-            write_output(output, render(results), markup=True, color=color)
+            # a file gets the same text whatever terminal wrote it
+            width = DEFAULT_WIDTH if output is not None else None
+            write_output(output, render(results, width, unreadable=failed), markup=True, color=color)
+        confirm_written(output)
     if annotate is not None and results:
         from textcheck.cli.annotate import write_annotated
 
         write_annotated(results[0], annotate)
-    if unreadable:
+    if failed:
         raise typer.Exit(2)
     raise typer.Exit(exit_code_for(results, threshold))

@@ -28,7 +28,8 @@ class FailOn(str, Enum):
 def console(stderr: bool = False, color: bool | None = None):
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=True, highlight=False, no_color=(color is False) or None,
+    # emoji=False: report text such as "1:b:2" is printed as written, not as "1🅱2"
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, emoji=False, no_color=(color is False) or None,
                    force_terminal=None if color is None else color)
 
 

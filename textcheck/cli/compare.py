@@ -21,18 +21,21 @@ from textcheck.cli.common import (
 )
 from textcheck.errors import TextcheckError
 from textcheck.output import refuse_inputs_as_outputs
+from textcheck.text import visible_path
 
 
 class CompareFormat(str, Enum):
     text = "text"
     json = "json"
     html = "html"
+    concise = "concise"
 
 
 def compare(
     old: str = typer.Argument(..., metavar="上年报告", help="上年的报告（.txt .docx .pdf .html）"),
     new: str = typer.Argument(..., metavar="本年报告", help="本年的报告（.txt .docx .pdf .html）"),
-    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="输出格式：text、json 或 html（默认 text）"),
+    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f",
+                                         help="输出格式：text、json、html 或 concise（每条问题一行；默认 text）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="输出文件", help="写入文件而不是屏幕（html 格式建议使用）"),
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML；不指定时自动查找，见 README）"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 error）"),
@@ -60,10 +63,15 @@ def compare(
         from textcheck.render.compare_html import render
 
         write_output(output, render(result), markup=False, color=color)
-        if output is not None:
-            console(stderr=True).print(f"已写入 {escape(str(output))}")
+    elif format is CompareFormat.concise:
+        from textcheck.render.concise import render_compare
+
+        write_output(output, render_compare(result), markup=False, color=color)
     else:
         from textcheck.render.compare_text import render
+        from textcheck.render.wrap import DEFAULT_WIDTH
 
-        write_output(output, render(result), markup=True, color=color)
+        write_output(output, render(result, DEFAULT_WIDTH if output is not None else None), markup=True, color=color)
+    if output is not None:
+        console(stderr=True).print(f"已写入 {escape(visible_path(str(output)))}")
     raise typer.Exit(exit_code_for([result], threshold))

@@ -56,8 +56,12 @@ def demo(
         sys.stdout.write(render([result]))
         return
     from textcheck.render.text import render
+    from textcheck.render.wrap import measuring, screen, wrap
 
     c = console()
-    c.print("[bold]演示：[/]检查随软件附带的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）\n")
+    width, ambiguous = screen()
+    intro = [("演示：", "bold"), ("检查随附的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）", None)]
+    with measuring(ambiguous):
+        c.print("\n".join(wrap(intro, width)))
     c.print(render([result]), end="")
     c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    全部规则：[bold]textcheck rules[/]")
