@@ -145,6 +145,7 @@ def make_finding(spec: RuleSpec, hit: Hit, config: Config, *, path: str, doc: Do
         related=related,
         confidence=round(float(hit.confidence), 3),
         evidence=tuple(sorted(hit.evidence.items())),
+        fix=hit.fix,
         **where,
     )
 
