@@ -11,6 +11,8 @@ import os
 import re
 import sys
 from array import array
+from bisect import bisect_right
+from itertools import accumulate, chain
 from importlib import resources as _ir
 from pathlib import Path
 from typing import Any
@@ -121,30 +123,60 @@ _ASCII_RUN = re.compile(r"[A-Za-z0-9+#&._%\-]{2,}")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
-# Where the two implementations differ by construction, the text goes to jieba itself: jieba-rs reads
+# Where the two implementations differ by construction, the text goes to jieba itself (and where their
+# HMM may break a tie differently, see _hmm_tie_possible): jieba-rs reads
 # characters outside jieba's Han range (U+4E00-U+9FD5: extension A, U+9FD6-U+9FFF, compatibility
 # ideographs, the supplementary planes) as Han, and it splits + # & off the dictionary's words that
 # contain them (C++, C#, AT&T).
 _JIEBA_ONLY = re.compile(r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]|(?i:c\+\+|c#|at&t)")
 
 
-def _rjieba_segmenter(rjieba):
-    tokenize = rjieba.tokenize
-    jieba_only = _JIEBA_ONLY.search
+# a letter or digit beside one of + # & . _ % - (or two of those): only a text with one can hold a run
+# that jieba-rs keeps whole and jieba splits; every other text takes jieba-rs's words as they are
+_ASCII_JOIN = re.compile(r"[A-Za-z0-9+#&._%\-][+#&._%\-]|[+#&._%\-][A-Za-z0-9]")
 
-    def segment(text: str) -> list[tuple[str, int, int]]:
+
+# a Han character written twice in a row (overlapping: 信信信 gives two)
+_DOUBLED = re.compile(r"(?=([\u4e00-\u9fd5])\1)")
+
+
+def _hmm_tie_possible(text: str, words: list[str], has_word) -> bool:
+    """Whether jieba and jieba-rs may break a tie differently here. Their HMM (for runs of characters
+    that form no dictionary word) scores two segmentations of a repeated character equally often
+    (镇镇信信, 作作作) and each picks its own; random strings of a few characters show it, and never
+    without a doubled character. So: a doubled character not covered by dictionary words of two or
+    more characters (层层; 工作|作风) - 2 of the 92 seed/corpus files have one (年|年, 件|件)."""
+    ends = None
+    for m in _DOUBLED.finditer(text):
+        if ends is None:
+            ends = list(accumulate(map(len, words)))
+        p = m.start()
+        for w in {words[bisect_right(ends, p)], words[bisect_right(ends, p + 1)]}:
+            if len(w) < 2 or not has_word(w):
+                return True
+    return False
+
+
+def _rjieba_segmenter(rjieba):
+    rcut = rjieba.cut
+    has_word = rjieba.has_word
+    jieba_only = _JIEBA_ONLY.search
+    ascii_join = _ASCII_JOIN.search
+
+    def segment(text: str) -> list[str]:
         if jieba_only(text):
-            return list(tokenizer().tokenize(text))
-        out: list[tuple[str, int, int]] = []
-        for w, s, e in tokenize(text):
-            if e - s > 1 and w.isascii() and not w.isalnum() and _ASCII_RUN.fullmatch(w):
-                pos = s
-                for piece in _JIEBA_SKIP.split(w):
-                    if piece:
-                        out.append((piece, pos, pos + len(piece)))
-                        pos += len(piece)
+            return tokenizer().lcut(text)
+        words = rcut(text)
+        if _hmm_tie_possible(text, words, has_word):
+            return tokenizer().lcut(text)
+        if not ascii_join(text):
+            return words
+        out: list[str] = []
+        for w in words:
+            if len(w) > 1 and w.isascii() and not w.isalnum() and _ASCII_RUN.fullmatch(w):
+                out.extend(p for p in _JIEBA_SKIP.split(w) if p)
             else:
-                out.append((w, s, e))
+                out.append(w)
         return out
 
     return segment
@@ -152,7 +184,7 @@ def _rjieba_segmenter(rjieba):
 
 @functools.lru_cache(maxsize=None)
 def segmenter() -> tuple[str, Any]:
-    """(name, function text -> [(word, start, end)]) of the segmenter in use: ``rjieba`` or ``jieba``."""
+    """(name, function text -> words) of the segmenter in use: ``rjieba`` or ``jieba``."""
     choice = os.environ.get(TOKENIZER_ENV, "").strip().lower()
     if choice != "jieba":
         try:
@@ -162,8 +194,7 @@ def segmenter() -> tuple[str, Any]:
                 raise
         else:
             return "rjieba", _rjieba_segmenter(rjieba)
-    tk = tokenizer()
-    return "jieba", lambda text: list(tk.tokenize(text))
+    return "jieba", tokenizer().lcut
 
 
 # Each text is segmented once per process and its words shared by every analysis and rule that asks
@@ -171,24 +202,16 @@ def segmenter() -> tuple[str, Any]:
 # Only the word ends are kept (words are contiguous), a few bytes per word; 2,048 texts at most.
 @functools.lru_cache(maxsize=2048)
 def _ends(text: str) -> array:
-    return array("I", [e for _w, _s, e in segmenter()[1](text)])
+    return array("I", accumulate(map(len, segmenter()[1](text))))
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Words of ``text`` with their character offsets (jieba, precise mode, HMM on)."""
-    out = []
-    start = 0
-    for end in _ends(text):
-        out.append((text[start:end], start, end))
-        start = end
-    return out
+    ends = _ends(text)
+    return [(text[s:e], s, e) for s, e in zip(chain((0,), ends), ends)]
 
 
 def cut(text: str) -> list[str]:
     """Words of ``text`` (jieba, precise mode, HMM on)."""
-    out = []
-    start = 0
-    for end in _ends(text):
-        out.append(text[start:end])
-        start = end
-    return out
+    ends = _ends(text)
+    return [text[s:e] for s, e in zip(chain((0,), ends), ends)]
