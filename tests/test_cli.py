@@ -19,7 +19,7 @@ def run(*args):
 def test_check_text_output_has_lines_and_suggestions():
     res = run("check", str(seed_path("003")), "--no-color")
     assert res.exit_code == 1
-    assert "第 35 行" in res.stdout and "建议：" in res.stdout and "duplicate-paragraph" in res.stdout
+    assert "第 33–55 行" in res.stdout and "建议：" in res.stdout and "duplicate-paragraph" in res.stdout
     assert "✗ 政府信息公开平台建设" in res.stdout and "未找到相关小标题或用词" in res.stdout
 
 
@@ -35,13 +35,18 @@ def test_check_exit_codes_follow_fail_on(tmp_path):
 
 def test_check_json_single_and_many():
     res = run("check", str(seed_path("003")), "--format", "json")
-    data = json.loads(res.stdout)
+    top = json.loads(res.stdout)
+    assert top["schema"] == "2.0" and len(top["reports"]) == 1  # one shape for any number of inputs
+    data = top["reports"][0]
+    assert top["summary"] == data["summary"]
     assert data["issuer"] == "大章镇人民政府" and data["year"] == 2021
     assert {"path", "issuer", "year", "sections", "subtopics", "findings"} <= set(data)
     sub = {s["name"]: s for s in data["subtopics"]}
     assert sub["监督保障"]["covered"] is False and sub["主动公开"]["evidence"]
     res = run("check", str(seed_path("001")), str(seed_path("004")), "-f", "json")
-    assert [d["year"] for d in json.loads(res.stdout)] == [2020, 2021]
+    many = json.loads(res.stdout)
+    assert set(many) == {"schema", "reports", "summary"} and [d["year"] for d in many["reports"]] == [2020, 2021]
+    assert many["summary"] == {k: sum(d["summary"][k] for d in many["reports"]) for k in ("error", "warning", "info")}
 
 
 def test_output_is_deterministic_and_written_to_file(tmp_path):
@@ -86,7 +91,7 @@ def test_config_file_disables_rules_and_changes_severity(tmp_path):
     cfg.write_text(
         'disable = ["duplicate-paragraph"]\n[rules.subtopic-missing]\nseverity = "info"\n', encoding="utf-8"
     )
-    data = json.loads(run("check", str(seed_path("003")), "-f", "json", "-c", str(cfg)).stdout)
+    data = json.loads(run("check", str(seed_path("003")), "-f", "json", "-c", str(cfg)).stdout)["reports"][0]
     rules = {f["rule"]: f["severity"] for f in data["findings"]}
     assert "duplicate-paragraph" not in rules and rules["subtopic-missing"] == "info"
 
@@ -104,14 +109,14 @@ def test_bad_config_is_a_clear_error(tmp_path):
 def test_pyproject_tool_table_is_read(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[tool.textcheck]\ndisable = ["fee-statement-missing"]\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    data = json.loads(run("check", str(seed_path("003")), "-f", "json").stdout)
+    data = json.loads(run("check", str(seed_path("003")), "-f", "json").stdout)["reports"][0]
     assert "fee-statement-missing" not in {f["rule"] for f in data["findings"]}
 
 
 def test_demo_runs_on_the_packaged_sample():
     res = run("demo", "--format", "json")
     assert res.exit_code == 0
-    data = json.loads(res.stdout)
+    data = json.loads(res.stdout)["reports"][0]
     assert data["issuer"] == "大章镇人民政府"
     assert "section-duplicate" in {f["rule"] for f in data["findings"]}
 
@@ -121,4 +126,4 @@ def test_module_entry_point_and_stdin():
     proc = subprocess.run([sys.executable, "-m", "textcheck", "check", "-", "-f", "json"], input=text.encode("utf-8"),
                           capture_output=True, timeout=120)
     assert proc.returncode == 1
-    assert json.loads(proc.stdout)["year"] == 2021
+    assert json.loads(proc.stdout)["reports"][0]["year"] == 2021

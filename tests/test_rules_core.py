@@ -15,8 +15,11 @@ from textcheck.finding import Severity
 def test_seed_003_expected_findings():
     r = check_text(seed_text("003"))
     dup = findings_of(r, "duplicate-paragraph")
-    # every repeated paragraph of (一)-(四) (lines 35-55) points at its first copy (lines 11-31)
-    assert [(f.line, f.related[0].line) for f in dup] == [
+    # (一)-(四) pasted again (lines 33-55, from its repeated heading) is ONE finding pointing at the first
+    # copy (lines 9-31); its evidence lists every repeated paragraph with its first copy
+    assert [(f.line, f.end_line, f.related[0].line, f.related[0].end_line) for f in dup] == [(33, 55, 9, 31)]
+    assert dup[0].message == "第 33–55 行整段重复了第 9–31 行（共 8 段）"
+    assert [(p["line"], p["first_line"]) for p in dict(dup[0].evidence)["pairs"]] == [
         (35, 11), (37, 13), (39, 15), (43, 19), (45, 21), (47, 23), (51, 27), (55, 31)
     ]
     assert all(f.severity is Severity.ERROR for f in dup)
@@ -161,6 +164,15 @@ def test_overview_too_long_silent_under_limit_and_threshold_configurable():
     assert findings_of(check_text(good_report()), "overview-too-long") == []
     cfg = Config(options={"overview-too-long": {"max_chars": 300}})
     assert len(findings_of(check_text(good_report(), config=cfg), "overview-too-long")) == 1
+
+
+def test_overview_too_long_silent_before_the_2021_reports():
+    # the 1000-character budget came with the 2021 reports' instructions: a 2019 report as long
+    # as seed 004 is not reported; the year is the report's own (title), the option moves it
+    old = seed_text("004").replace("2021", "2019")
+    assert findings_of(check_text(old), "overview-too-long") == []
+    cfg = Config(options={"overview-too-long": {"since_year": 2019}})
+    assert len(findings_of(check_text(old, config=cfg), "overview-too-long")) == 1
 
 
 # ---------------------------------------------------------------- fee-statement-missing

@@ -60,7 +60,7 @@ def test_api_check_equals_cli_json_for_docx(client, tmp_path, monkeypatch):
     res = client.post("/api/check", files={"file": (path.name, path.read_bytes())})
     assert res.status_code == 200 and res.headers["content-type"].startswith("application/json")
     assert res.content == expected.encode("utf-8")
-    data = json.loads(res.content)
+    data = json.loads(res.content)["reports"][0]
     assert data["path"] == "大章镇2021年报告.docx" and data["format"] == "docx"
     assert any(f["rule"] == "name-mismatch" and "纸房镇" in f["message"] for f in data["findings"])
 
@@ -71,7 +71,7 @@ def test_api_check_equals_cli_json_for_gbk_text(client, tmp_path, monkeypatch):
     expected = cli_json(monkeypatch, tmp_path, "check", path.name, "-f", "json")
     res = client.post("/api/check", files={"file": (path.name, path.read_bytes())})
     assert res.content == expected.encode("utf-8")
-    assert json.loads(res.content)["encoding"] not in ("utf-8", None)
+    assert json.loads(res.content)["reports"][0]["encoding"] not in ("utf-8", None)
 
 
 def test_api_compare_equals_cli_json(client, tmp_path, monkeypatch):
@@ -270,32 +270,36 @@ def test_only_loopback_addresses_count_as_local():
 
 
 def test_report_view_marks_characters_when_findings_carry_offsets():
-    """Findings with start/end (issue 15) are marked at those characters of the normalised text."""
+    """Findings carry start/end (issue 15): they are marked at those characters of the normalised text;
+    a finding without offsets (a JSON from before schema 2.0) still gets its lines marked."""
     from support import check_text
 
     from textcheck.serve.views import normalised_text, report_view
 
     result = check_text(seed_text("003"), path="003.txt")
     data = result.to_dict()
-    assert all("start" not in f for f in data["findings"])
-    by_lines = report_view(data, result.document)
-    assert by_lines["mode"] == "lines"
-    name = next(f for f in data["findings"] if f["rule"] == "name-mismatch")
-    line_marks = [s for s in by_lines["lines"][name["line"] - 1].segs if s.classes]
-    assert len(line_marks) == 1 and line_marks[0].text == result.document.lines[name["line"] - 1]
-
+    assert all(isinstance(f["start"], int) for f in data["findings"] if f["line"])
     text = normalised_text(result.document)
-    start = text.index("纸房镇")
-    name.update(start=start, end=start + 3)
+    assert text == result.document.text
     by_chars = report_view(data, result.document)
     assert by_chars["mode"] == "offsets"
-    line = by_chars["lines"][text.count("\n", 0, start)]
+    name = next(f for f in data["findings"] if f["rule"] == "name-mismatch")
+    assert text[name["start"] : name["end"]] == "纸房镇"
+    line = by_chars["lines"][text.count("\n", 0, name["start"])]
     marked = [s for s in line.segs if s.classes]
-    assert [s.text for s in marked] == ["纸房镇"] and "sev-error" in marked[0].classes
-    assert "".join(s.text for s in line.segs) == text.split("\n")[line.no - 1]
-    # a finding without offsets in the same report still gets its lines marked
+    assert "纸房镇" in [s.text for s in marked] and any("sev-error" in s.classes for s in marked)
+    # the original text is shown (full-width punctuation, markup), the offsets mapped back onto it
+    assert "".join(s.text for s in line.segs) == result.document.lines[line.no - 1]
+    assert all("".join(s.text for s in ln.segs) == raw for ln, raw in zip(by_chars["lines"], result.document.lines))
     dup = next(f for f in data["findings"] if f["rule"] == "duplicate-paragraph")
-    assert any(s.classes for s in by_chars["lines"][dup["line"] - 1].segs)
+    assert any(s.classes for s in by_chars["lines"][dup["line"] + 1].segs)
+
+    for f in data["findings"]:
+        f.pop("start"), f.pop("end")
+    by_lines = report_view(data, result.document)
+    assert by_lines["mode"] == "lines"
+    line_marks = [s for s in by_lines["lines"][name["line"] - 1].segs if s.classes]
+    assert len(line_marks) == 1 and line_marks[0].text == result.document.lines[name["line"] - 1]
 
 
 def test_check_page_has_the_annotated_docx_slot(client):

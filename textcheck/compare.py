@@ -55,7 +55,7 @@ class CompareResult:
                 "moved": p.moved,
             })
         return {
-            "schema": "1.0",
+            "schema": "2.0",
             "command": "compare",
             "old": {"path": self.old.path, "identity": self.old.identity.to_dict()},
             "new": {"path": self.new.path, "identity": self.new.identity.to_dict()},

@@ -11,6 +11,7 @@ when one fires, its findings are the only ones. Findings come back sorted (``Fin
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,8 @@ from textcheck.analysis.year import report_year
 from textcheck.config import Config
 from textcheck.document import Document, Source
 from textcheck.errors import ConfigError
-from textcheck.finding import Finding, count_by_severity
+from textcheck.finding import Finding, Related, count_by_severity
+from textcheck.text import normalize_line
 from textcheck.parse import SECTION_TITLE, SECTIONS, parse
 from textcheck.rules import Context, Hit, RuleSpec, all_rules, get_rule
 
@@ -26,7 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from textcheck.analysis.subtopics import SubtopicStatus
     from textcheck.analysis.tables import Tables
 
-SCHEMA_VERSION = "1.2"  # 1.1: "tables" (the statutory tables read into named cells); 1.2: "normalisation"
+# 1.1: "tables" (the statutory tables read into named cells); 1.2: "normalisation";
+# 2.0: locations on findings and related places (start/end offsets, docx paragraph/table row, pdf page),
+#      one output shape for any number of reports ({"schema", "reports": [...], "summary"}).
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass
@@ -109,36 +114,78 @@ def rule_options(rule_id: str, config: Config | None = None) -> dict[str, Any]:
 # the rule loop
 
 
-def make_finding(spec: RuleSpec, hit: Hit, config: Config, *, path: str, doc: Document | None = None) -> Finding:
-    """Stamp a rule's hit into a Finding: configured severity, path; excerpt and section from ``doc``."""
+def make_finding(spec: RuleSpec, hit: Hit, config: Config, *, path: str, doc: Document | None = None,
+                 other: Document | None = None) -> Finding:
+    """Stamp a rule's hit into a Finding: configured severity, path; excerpt, section and locations
+    from ``doc`` (the related places in ``other``, a comparison's old report, located there)."""
     severity = config.severities.get(spec.id) or hit.severity or spec.severity
     text = hit.text or (doc.excerpt(hit.line, hit.end_line) if hit.line and doc is not None else "")
     section = hit.section
     if section is None and hit.line and doc is not None:
         block = doc.block_at(hit.line)
         section = block.section if block else None
+    end_line = hit.end_line if hit.end_line is not None else hit.line
+    where: dict[str, Any] = {}
+    related = tuple(hit.related)
+    if doc is not None and hit.line:
+        start, end = (hit.start, hit.end) if hit.start is not None and hit.end is not None else _span(doc, hit.line, end_line, text)
+        where = {"start": start, "end": end, **doc.locate(hit.line, end_line)}
+    if doc is not None or other is not None:
+        related = tuple(_locate_related(doc, path, r, other) for r in related)
     return Finding(
         rule=spec.id,
         severity=severity,
         message=hit.message,
         suggestion=hit.suggestion,
         line=hit.line,
-        end_line=hit.end_line if hit.end_line is not None else hit.line,
+        end_line=end_line,
         section=SECTION_TITLE.get(section, section) if section else None,
         text=text,
         path=path,
-        related=tuple(hit.related),
+        related=related,
         confidence=round(float(hit.confidence), 3),
         evidence=tuple(sorted(hit.evidence.items())),
+        **where,
     )
 
 
-def _anchor(target: Any) -> tuple[Document | None, str]:
-    """The document findings on ``target`` point into (a report, or a comparison's new report), and its path."""
+def _span(doc: Document, line: int, end_line: int | None, text: str) -> tuple[int, int]:
+    """(start, end) in ``doc.text`` of a finding on lines ``line``..``end_line``: where its excerpt
+    ``text`` is found in those lines when it is a quote (not shortened with "…"), else the lines themselves
+    (a rule that knows a narrower span gives it: ``Hit.start`` / ``Hit.end``)."""
+    start, end = doc.line_span(line, end_line)
+    if text and "…" not in text:
+        piece = normalize_line(text)
+        if len(piece) >= 2:
+            pos = doc.text.find(piece, start, end)
+            if pos >= 0:
+                return pos, pos + len(piece)
+    return start, end
+
+
+def _locate_related(doc: Document | None, path: str, r: Related, other: Document | None = None) -> Related:
+    """``r`` with its offsets and places filled in, when it points into ``doc`` (no path, or ``path``)
+    or into ``other`` (its path)."""
+    if r.path is not None and r.path != path:
+        doc = other if other is not None and r.path == other.path else None
+    if doc is None or not r.line or r.line > len(doc.norm_lines):
+        return r
+    if r.start is None or r.end is None:
+        start, end = _span(doc, r.line, r.end_line, r.text)
+    else:
+        start, end = r.start, r.end
+    places = {k: v for k, v in doc.locate(r.line, r.end_line).items() if getattr(r, k) is None}
+    return dataclasses.replace(r, start=start, end=end, **places)
+
+
+def _anchor(target: Any) -> tuple[Document | None, str, Document | None]:
+    """The document findings on ``target`` point into (a report, or a comparison's new report), its
+    path, and the other document their related places may point into (a comparison's old report)."""
     if isinstance(target, Document):
-        return target, target.path
+        return target, target.path, None
     doc = getattr(target, "document", None)
-    return doc, (doc.path if doc is not None else target.path)
+    other = getattr(target, "old", None)
+    return doc, (doc.path if doc is not None else target.path), (other if isinstance(other, Document) else None)
 
 
 _EXCLUSIVE = ("exclusive rule fired",)  # memo key: which exclusive rule's claim silenced the others
@@ -150,7 +197,7 @@ def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: di
     ``memo`` holds the analyses rules share (issuer, subtopics...); pass one to reuse them afterwards."""
     config = config or Config()
     memo = {} if memo is None else memo
-    doc, path = _anchor(target)
+    doc, path, other = _anchor(target)
     findings: list[Finding] = []
     for spec in all_rules():  # exclusive rules first
         if spec.scope != scope or spec.id in config.disabled:
@@ -158,10 +205,10 @@ def run_rules(scope: str, target: Any, config: Config | None = None, *, memo: di
         ctx = Context(options=config.rule_options(spec.id, spec.options), memo=memo, issuer_override=config.issuer)
         hits = list(spec.func(target, ctx))
         if spec.exclusive and any(h.severity is None for h in hits):  # the claim, not a notice
-            findings = [make_finding(spec, h, config, path=path, doc=doc) for h in hits]
+            findings = [make_finding(spec, h, config, path=path, doc=doc, other=other) for h in hits]
             memo[_EXCLUSIVE] = spec.id
             break
-        findings.extend(make_finding(spec, h, config, path=path, doc=doc) for h in hits)
+        findings.extend(make_finding(spec, h, config, path=path, doc=doc, other=other) for h in hits)
     findings.sort(key=lambda f: f.sort_key)
     return findings
 

@@ -45,6 +45,12 @@ class Severity(str, Enum):
 SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
+# Where a finding (or a related place) sits, besides its lines: character offsets in the normalised
+# text (``Document.text``) and the places the input format has (docx paragraphs and table rows, PDF
+# pages). Filled by the engine from the document (``Document.locate``); None where n/a. docs/schema.md.
+LOCATION_FIELDS = ("start", "end", "paragraph", "end_paragraph", "table", "table_row", "end_table_row", "page", "end_page")
+
+
 @dataclass(frozen=True)
 class Related:
     """The other place a finding points at (the first copy, last year's paragraph...)."""
@@ -54,6 +60,15 @@ class Related:
     text: str = ""
     path: str | None = None
     section: str | None = None
+    start: int | None = None
+    end: int | None = None
+    paragraph: int | None = None
+    end_paragraph: int | None = None
+    table: int | None = None
+    table_row: int | None = None
+    end_table_row: int | None = None
+    page: int | None = None
+    end_page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,13 +87,23 @@ class Finding:
     related: tuple[Related, ...] = ()
     confidence: float = 1.0
     evidence: tuple[tuple[str, Any], ...] = ()
+    start: int | None = None  # offsets in the normalised text (Document.text), end exclusive
+    end: int | None = None
+    paragraph: int | None = None  # docx: body paragraph of ``line`` / ``end_line`` (docs/schema.md)
+    end_paragraph: int | None = None
+    table: int | None = None  # docx: table of ``line`` (1-based) and its row; end row when in the same table
+    table_row: int | None = None
+    end_table_row: int | None = None
+    page: int | None = None  # pdf: page of ``line`` / ``end_line``
+    end_page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["severity"] = self.severity.value
         d["related"] = [asdict(r) for r in self.related]
         d["evidence"] = {k: v for k, v in self.evidence}
-        return d
+        order = ("rule", "severity", "message", "suggestion", "section", "line", "end_line", *LOCATION_FIELDS)
+        return {**{k: d[k] for k in order}, **{k: v for k, v in d.items() if k not in order}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Finding":
@@ -93,15 +118,61 @@ class Finding:
             section=d.get("section"),
             text=d.get("text", ""),
             path=d.get("path"),
-            related=tuple(Related(**r) for r in d.get("related") or ()),
+            related=tuple(Related(**{k: v for k, v in r.items() if k in _RELATED_KEYS}) for r in d.get("related") or ()),
             confidence=d.get("confidence", 1.0),
             evidence=tuple((d.get("evidence") or {}).items()),
+            **{k: d.get(k) for k in LOCATION_FIELDS},
         )
 
     @property
     def sort_key(self) -> tuple:
         """The order findings are listed in: by file, line, most severe first, rule, message."""
         return (self.path or "", self.line or 0, -self.severity.rank, self.rule, self.message)
+
+
+_RELATED_KEYS = frozenset(Related.__dataclass_fields__)
+
+
+# ------------------------------------------------------------------------------ location labels
+# (here, in the base layer, so that rules can write them into messages; render/locations.py is the
+# renderers' entry point)
+
+
+def _range(a: int, b: int | None, unit: str) -> str:
+    return f"第 {a} {unit}" if b is None or b == a else f"第 {a}–{b} {unit}"
+
+
+def location_label(place: Any, *, whole: str = "全文") -> str:
+    """``第 N 段`` / ``第 T 个表格第 R 行`` (docx), ``第 P 页`` (pdf), ``第 L 行`` (others) of a ``Finding``,
+    a ``Related`` or their JSON dict; ``whole`` when it has no line (a finding about the whole report)."""
+    get = place.get if isinstance(place, dict) else (lambda k: getattr(place, k, None))
+    line = get("line")
+    if not line:
+        return whole
+    paragraph, table, page = get("paragraph"), get("table"), get("page")
+    if paragraph is not None:
+        end = get("end_paragraph")
+        label = _range(paragraph, end, "段")
+        if end is None and get("end_line") not in (None, line):
+            label += "起"  # runs on into a table
+        return label
+    if table is not None:
+        row, end_row = get("table_row"), get("end_table_row")
+        return f"第 {table} 个表格" + (_range(row, end_row, "行") if row else "")
+    if page is not None:
+        return _range(page, get("end_page"), "页")
+    return _range(line, get("end_line"), "行")
+
+
+def places_label(places: list) -> str:
+    """Several places of one kind in one label: ``第 13、31、37、55 行`` (or 段 / 页), in order, each once."""
+    labels = list(dict.fromkeys(location_label(p) for p in places))
+    if not labels:
+        return ""
+    simple = all(lab.startswith("第 ") and "–" not in lab and "个表格" not in lab and lab[-1] in "段页行" for lab in labels)
+    if simple and len({lab[-1] for lab in labels}) == 1:
+        return f"第 {'、'.join(lab[2:-2] for lab in labels)} {labels[0][-1]}"
+    return "、".join(labels)
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:

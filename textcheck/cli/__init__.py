@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer.core import TyperCommand
 
 from textcheck.cli.batch import batch as batch_command
 from textcheck.cli.check import check as check_command
@@ -19,6 +20,7 @@ from textcheck.cli.info import demo as demo_command
 from textcheck.cli.info import explain as explain_command
 from textcheck.cli.info import rules as rules_command
 from textcheck.cli.serve import serve as serve_command
+from textcheck.cli.usage import CONTEXT_SETTINGS, ChineseCommand, ChineseGroup
 from textcheck.errors import TextcheckError
 
 app = typer.Typer(
@@ -28,7 +30,26 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=ChineseGroup,
+    context_settings=CONTEXT_SETTINGS,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from textcheck import __version__
+
+        typer.echo(f"textcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", "-V", callback=_show_version, is_eager=True,
+                                 help="显示版本号并退出"),
+) -> None:
+    """政府信息公开工作年度报告检查工具：找出结构缺漏、重复粘贴、他单位名称、年份错误等问题。"""
+
 
 app.command("check")(check_command)
 app.command("rules")(rules_command)
@@ -37,6 +58,11 @@ app.command("demo")(demo_command)
 app.command("batch")(batch_command)
 app.command("compare")(compare_command)
 app.command("serve")(serve_command)
+
+# register commands above this line: every command gets the Chinese help page and usage line
+for _info in app.registered_commands:
+    if _info.cls in (None, TyperCommand):  # typer's default class; a command with its own class keeps it
+        _info.cls = ChineseCommand
 
 
 def main() -> None:

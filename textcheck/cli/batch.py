@@ -11,24 +11,27 @@ from typing import List, Optional
 
 import typer
 
-from textcheck.cli.common import FailOn, console, error, escape, fail, load_config_or_exit
+from textcheck.cli.common import FailOn, check_max_size, console, error, escape, fail, load_config_or_exit
 from textcheck.errors import TextcheckError
 
 
 def batch(
-    paths: List[str] = typer.Argument(..., help="报告文件或文件夹（递归查找 .txt .docx .pdf .html .htm 等）"),
-    output: Path = typer.Option(..., "--output", "-o", help="输出文件夹：summary.csv、summary.xlsx、findings.jsonl、index.html"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认等于 CPU 核数）"),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML；[score] 评分权重，[batch] 雷同检测参数）"),
+    paths: List[str] = typer.Argument(..., metavar="文件或文件夹", help="报告文件或文件夹（递归查找 .txt .docx .pdf .html .htm 等）"),
+    output: Path = typer.Option(..., "--output", "-o", metavar="输出文件夹", help="输出文件夹：summary.csv、summary.xlsx、findings.jsonl、index.html"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="进程数", help="并行进程数（默认等于 CPU 核数）"),
+    config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML；[score] 评分权重，[batch] 雷同检测参数）"),
+    select: List[str] = typer.Option([], "--select", metavar="规则或类别", help="只运行这些规则（规则编号或类别，用逗号分隔或写多次；覆盖配置文件的 select）"),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="规则或类别", help="不运行这些规则（规则编号或类别；优先于 --select）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误上说明使用了哪个配置文件、关闭了哪些规则"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条和结束时的统计"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存，全部重新检查（仍会更新缓存）"),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="缓存文件夹（默认 OUTDIR/.cache）"),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="文件夹", help="缓存文件夹（默认为输出文件夹中的 .cache）"),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="任一报告有达到该级别的问题时退出码为 1（默认 never：总是 0）"),
-    max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
+    max_size: float = typer.Option(20.0, "--max-size", metavar="大小", callback=check_max_size, help="单个文件大小上限（MB，默认 20）"),
     wait: bool = typer.Option(False, "--wait", help="输出文件夹正被另一个 batch 使用时排队等待（默认：立即报错退出）"),
-    history: List[str] = typer.Option([], "--history", help="往年的报告（文件或文件夹，可写多次）：只用来与同一单位的下一年度对照，本身不评分、不列入汇总"),
-    decisions: Optional[Path] = typer.Option(None, "--decisions", help="上次的审核结论：summary.xlsx（“问题清单”表）或 decisions.csv；不采纳的问题不再计分"),
-    expect: List[str] = typer.Option([], "--expect", help="应当报送的地区（如“嵩县”或区划代码，可写多次）：列出其下一级单位中没有报告的"),
+    history: List[str] = typer.Option([], "--history", metavar="文件或文件夹", help="往年的报告（文件或文件夹，可写多次）：只用来与同一单位的下一年度对照，本身不评分、不列入汇总"),
+    decisions: Optional[Path] = typer.Option(None, "--decisions", metavar="审核结论文件", help="上次的审核结论：summary.xlsx（“问题清单”表）或 decisions.csv；不采纳的问题不再计分"),
+    expect: List[str] = typer.Option([], "--expect", metavar="地区", help="应当报送的地区（如“嵩县”或区划代码，可写多次）：列出其下一级单位中没有报告的"),
 ) -> None:
     """批量检查一个或多个文件夹中的全部年度报告：逐份评分，找出不同单位之间内容雷同、相互抄袭的段落，
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
@@ -42,7 +45,7 @@ def batch(
     from textcheck.output import refuse_inputs_as_outputs
     from textcheck.render.batch_output import _SUMMARY_FILES as SUMMARY_FILES, output_count, pair_page, write_outputs
 
-    cfg = load_config_or_exit(config)
+    cfg = load_config_or_exit(config, inputs=paths, select=select, ignore=ignore, verbose=verbose)
     try:
         batch_options(cfg)
         score_weights(cfg)

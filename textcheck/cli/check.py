@@ -9,6 +9,7 @@ import typer
 
 from textcheck.cli.common import (
     FailOn,
+    check_max_size,
     OutFormat,
     effective_fail_on,
     error,
@@ -21,19 +22,22 @@ from textcheck.output import refuse_inputs_as_outputs
 
 
 def check(
-    files: List[str] = typer.Argument(..., help="要检查的报告文件（.txt .docx .pdf .html），“-”表示标准输入"),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕"),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML）"),
+    files: List[str] = typer.Argument(..., metavar="报告文件", help="要检查的报告文件（.txt .docx .pdf .html），“-”表示标准输入"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="输出文件", help="写入文件而不是屏幕"),
+    config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML；不指定时自动查找，见 README）"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 error）"),
-    issuer: Optional[str] = typer.Option(None, "--issuer", help="指定发布机关名称或行政区划代码，覆盖自动识别"),
-    max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
+    issuer: Optional[str] = typer.Option(None, "--issuer", metavar="名称或代码", help="指定发布机关名称或行政区划代码，覆盖自动识别"),
+    max_size: float = typer.Option(20.0, "--max-size", metavar="大小", callback=check_max_size, help="单个文件大小上限（MB，默认 20）"),
+    select: List[str] = typer.Option([], "--select", metavar="规则或类别", help="只运行这些规则（规则编号或类别，用逗号分隔或写多次；覆盖配置文件的 select）"),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="规则或类别", help="不运行这些规则（规则编号或类别；优先于 --select）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误上说明使用了哪个配置文件、关闭了哪些规则"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
 ) -> None:
     """检查一份或多份年度报告，按部分列出问题、行号、原文和修改建议。"""
     from textcheck.engine import check_path
 
-    cfg = load_config_or_exit(config, issuer)
+    cfg = load_config_or_exit(config, issuer, inputs=files, select=select, ignore=ignore, verbose=verbose)
     refuse_inputs_as_outputs([output] if output is not None else [], files)
     threshold = effective_fail_on(fail_on, cfg)
     results = []
@@ -48,7 +52,7 @@ def check(
         if format is OutFormat.json:
             from textcheck.render.json import render
 
-            write_output(output, render(results, single=len(files) == 1), markup=False, color=color)
+            write_output(output, render(results), markup=False, color=color)
         else:
             from textcheck.render.text import render
 

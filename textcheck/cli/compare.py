@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
 from textcheck.cli.common import (
     FailOn,
+    check_max_size,
     console,
     effective_fail_on,
     escape,
@@ -29,17 +30,20 @@ class CompareFormat(str, Enum):
 
 
 def compare(
-    old: str = typer.Argument(..., help="上年的报告（.txt .docx .pdf .html）"),
-    new: str = typer.Argument(..., help="本年的报告（.txt .docx .pdf .html）"),
-    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="输出格式：text、json 或 html"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕（html 格式建议使用）"),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML）"),
+    old: str = typer.Argument(..., metavar="上年报告", help="上年的报告（.txt .docx .pdf .html）"),
+    new: str = typer.Argument(..., metavar="本年报告", help="本年的报告（.txt .docx .pdf .html）"),
+    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="输出格式：text、json 或 html（默认 text）"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="输出文件", help="写入文件而不是屏幕（html 格式建议使用）"),
+    config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML；不指定时自动查找，见 README）"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 error）"),
-    max_size: float = typer.Option(20.0, "--max-size", help="单个文件大小上限（MB）"),
+    max_size: float = typer.Option(20.0, "--max-size", metavar="大小", callback=check_max_size, help="单个文件大小上限（MB，默认 20）"),
+    select: List[str] = typer.Option([], "--select", metavar="规则或类别", help="只运行这些规则（规则编号或类别，用逗号分隔或写多次；覆盖配置文件的 select）"),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="规则或类别", help="不运行这些规则（规则编号或类别；优先于 --select）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误上说明使用了哪个配置文件、关闭了哪些规则"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
 ) -> None:
     """对照上年和本年的年度报告：逐部分计算沿用上年文字的比例，列出照搬的段落、未更新的数字和年份。"""
-    cfg = load_config_or_exit(config)
+    cfg = load_config_or_exit(config, inputs=[new], select=select, ignore=ignore, verbose=verbose)
     refuse_inputs_as_outputs([output] if output is not None else [], [old, new])
     threshold = effective_fail_on(fail_on, cfg)
     from textcheck.compare import compare_paths

@@ -6,31 +6,31 @@ import sys
 
 import typer
 
-from textcheck.cli.common import OutFormat, console, fail, load_config_or_exit
+from textcheck.cli.common import OutFormat, console, fail, load_config_or_exit, write_output
 
 
 def rules(
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
 ) -> None:
-    """列出全部检查规则：编号、默认级别、说明。"""
+    """列出全部检查规则：编号、默认级别、类别、说明。"""
     from textcheck.rules import all_rules
 
     specs = sorted(all_rules(), key=lambda r: (r.scope != "report", r.scope, r.id))
     if format is OutFormat.json:
         from textcheck.render.json import dumps
 
-        sys.stdout.write(dumps([r.to_dict() for r in specs]))
+        write_output(None, dumps([r.to_dict() for r in specs]), markup=False, color=None, fmt="json")
         return
     scope_label = {"report": "单份报告", "compare": "compare 年度对比", "batch": "batch 批量检查"}
     lines = []
     for r in specs:
         opts = "，".join(f"{k}={v}" for k, v in r.options.items())
-        lines.append(f"{r.id:<24} {r.severity.label:<3} {r.summary}" + (f"  [选项：{opts}]" if opts else "")
+        lines.append(f"{r.id:<24} {r.severity.label:<3} {r.category:<12} {r.summary}" + (f"  [选项：{opts}]" if opts else "")
                      + ("" if r.scope == "report" else f"  （{scope_label.get(r.scope, r.scope)}）"))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def explain(rule_id: str = typer.Argument(..., help="规则编号，例如 duplicate-paragraph")) -> None:
+def explain(rule_id: str = typer.Argument(..., metavar="规则编号", help="规则编号，例如 duplicate-paragraph")) -> None:
     """显示一条规则的详细说明（做什么、为什么、例子、可配置选项）。"""
     from textcheck.rules import get_rule
 
@@ -42,18 +42,18 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，例如 dupli
 
 
 def demo(
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
 ) -> None:
     """演示：检查随软件附带的一份有典型错误的报告（大章镇人民政府 2021 年度报告）。"""
     from textcheck.engine import check_path
     from textcheck.resources import corpus_path
 
     sample = corpus_path("samples", "003_c09c82378b8e7991.txt")
-    result = check_path(str(sample), load_config_or_exit(None))
+    result = check_path(str(sample), load_config_or_exit(None, discover=False))  # the demo is the same everywhere
     if format is OutFormat.json:
         from textcheck.render.json import render
 
-        sys.stdout.write(render([result], single=True))
+        sys.stdout.write(render([result]))
         return
     from textcheck.render.text import render
 

@@ -10,17 +10,17 @@ from typing import Optional
 
 import typer
 
-from textcheck.cli.common import console, fail, load_config_or_exit
+from textcheck.cli.common import check_max_size, console, fail, load_config_or_exit
 from textcheck.serve.server import DEFAULT_PORT, bind, is_loopback, url_for
 
 
 def serve(
-    host: Optional[str] = typer.Option(None, "--host", help="监听的地址（默认 127.0.0.1，只有本机能访问）"),
-    port: Optional[int] = typer.Option(None, "--port", help=f"端口（默认 {DEFAULT_PORT}，被占用时自动换一个；0 表示任选空闲端口）"),
+    host: Optional[str] = typer.Option(None, "--host", metavar="地址", help="监听的地址（默认 127.0.0.1，只有本机能访问）"),
+    port: Optional[int] = typer.Option(None, "--port", metavar="端口", help=f"端口（默认 {DEFAULT_PORT}，被占用时自动换一个；0 表示任选空闲端口）"),
     open_browser: bool = typer.Option(False, "--open", help="启动后在浏览器中打开页面"),
-    max_size: float = typer.Option(20.0, "--max-size", help="上传文件的大小上限（MB，每个文件）"),
-    root: Optional[Path] = typer.Option(None, "--root", help="“批量”页可以检查的根文件夹（默认当前文件夹）"),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="配置文件（TOML），与 check 相同"),
+    max_size: float = typer.Option(20.0, "--max-size", metavar="大小", callback=check_max_size, help="上传文件的大小上限（MB，每个文件，默认 20）"),
+    root: Optional[Path] = typer.Option(None, "--root", metavar="文件夹", help="“批量”页可以检查的根文件夹（默认当前文件夹）"),
+    config: Optional[str] = typer.Option(None, "--config", "-c", metavar="配置文件", help="配置文件（TOML），与 check 相同"),
 ) -> None:
     """在本机启动网页界面：拖入报告即可检查、对比上年和本年的报告、批量检查一个文件夹。不连接互联网。"""
     needed = ("starlette", "uvicorn", "jinja2")

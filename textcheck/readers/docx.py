@@ -9,6 +9,9 @@
 * Automatic numbering (``w:numPr`` on the paragraph or its style) is rendered from
   ``numbering.xml`` (decimal, Chinese counting, letters, Roman, circled numbers; bullets dropped),
   so "一、总体情况" typed with Word's list feature still reads "一、总体情况".
+* Every output line records where it came from (``Source.line_paragraph`` / ``line_table``): the body
+  paragraph number (non-empty body paragraphs, 1, 2, …; table cells not counted) or (table, row) —
+  ``_Lines`` and docs/schema.md "位置".
 * Not read: headers/footers, footnotes, comments, text boxes and shapes, tracked deletions.
 
 One file for one format, over 300 lines on purpose: the numbering renderer and the table grid
@@ -343,15 +346,57 @@ def _row_cells(tr):
                 yield from (c for c in content.iterchildren(f"{_W}tc"))
 
 
-def _body_lines(container, numbering: _Numbering, out: list[str]) -> None:
+class _Lines:
+    """Output lines and, per line, where it came from: the body paragraph number or (table, row).
+
+    Numbering (docs/schema.md): paragraphs are the body's ``w:p`` in document order (also inside
+    content controls), counting only those with visible text — empty paragraphs are skipped, as a reader
+    counting the paragraphs on screen skips them; paragraphs inside table cells are not counted: a table
+    row is ``(table, row)``, tables numbered 1, 2, … in body order (nested tables belong to their cell)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.paragraph: list[int | None] = []
+        self.table: list[tuple[int, int] | None] = []
+        self.n_paragraphs = 0
+        self.n_tables = 0
+
+    def add_paragraph(self, text: str) -> None:
+        parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        number = None
+        if text.strip():
+            self.n_paragraphs += 1
+            number = self.n_paragraphs
+        for part in parts:
+            self.lines.append(part)
+            self.paragraph.append(number if part.strip() else None)
+            self.table.append(None)
+
+    def add_table(self, rows: list[list[str]]) -> None:
+        self.n_tables += 1
+        for r, row in enumerate(rows, start=1):
+            line = "\t".join(c.replace("\r", " ").replace("\n", " ") for c in row)
+            self.lines.append(line if line.strip() else "")
+            self.paragraph.append(None)
+            self.table.append((self.n_tables, r))
+
+    def strip(self) -> None:
+        """Drop leading and trailing empty lines (with their origins)."""
+        a, b = 0, len(self.lines)
+        while a < b and self.lines[a] == "":
+            a += 1
+        while b > a and self.lines[b - 1] == "":
+            b -= 1
+        self.lines, self.paragraph, self.table = self.lines[a:b], self.paragraph[a:b], self.table[a:b]
+
+
+def _body_lines(container, numbering: _Numbering, out: _Lines) -> None:
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{_W}p":
-            out.extend(_para_line(child, numbering).split("\n"))
+            out.add_paragraph(_para_line(child, numbering))
         elif tag == f"{_W}tbl":
-            for row in _table_rows(child, numbering):
-                line = "\t".join(row)
-                out.append(line if line.strip() else "")
+            out.add_table(_table_rows(child, numbering))
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
@@ -372,15 +417,17 @@ def read_docx(data: bytes, *, path: str) -> Source:
     except Exception as exc:  # lxml XMLSyntaxError and friends: a broken document part
         raise InputError(MSG_CORRUPT, path=path) from exc
     numbering = _Numbering(document)
-    lines: list[str] = []
-    _body_lines(document.element.body, numbering, lines)
-    text = "\n".join(lines).strip("\n")
+    out = _Lines()
+    _body_lines(document.element.body, numbering, out)
+    out.strip()
+    text = "\n".join(out.lines)
     if not text.strip():
         raise InputError("Word 文档里没有文字（可能只有图片或文本框）；如是扫描件请提供文字版", path=path)
     notes = []
     if not _has_paragraph_text(document.element.body) and text.strip():
         notes.append("文档正文仅有表格")
-    return Source(text=text + "\n", path=path, format="docx", encoding=None, notes=tuple(notes))
+    return Source(text=text + "\n", path=path, format="docx", encoding=None, notes=tuple(notes),
+                  line_paragraph=tuple(out.paragraph), line_table=tuple(out.table))
 
 
 def _has_paragraph_text(body) -> bool:

@@ -14,7 +14,8 @@ What is done, per page, from character boxes:
    columns, so an empty cell in a left-aligned grid becomes an empty field ("\\t\\t").
 5. Remaining lines are re-joined into paragraphs: a line that reaches the right margin and
    does not end with 。；！？：(or a closing quote after one) continues on the next line, also
-   across a page break.
+   across a page break. Every output line records the page its first physical line is on
+   (``Source.line_page``).
 
 What is not done: cells whose text wraps onto several lines stay several rows; centred or
 right-aligned cells may be placed in the wrong column; multi-column page layouts, rotated
@@ -254,14 +255,17 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
-def _assemble(pages: list[list[_Line]], widths: list[float]) -> list[str]:
+def _assemble(pages: list[list[_Line]], widths: list[float]) -> tuple[list[str], list[int]]:
+    """Output lines and, for each, the 1-based page its first physical line is on."""
     # right margin of the body text: the typical right edge of long single-segment lines
     flat = [ln for lines in pages for ln in lines]
     rights = sorted(ln.right for ln in flat if len(ln.segments) == 1 and len(ln.text) >= 10)
     body_right = rights[int(0.9 * (len(rights) - 1))] if rights else max((ln.right for ln in flat), default=0)
     out: list[str] = []
+    out_pages: list[int] = []
     i = 0
     pending: str | None = None  # an open paragraph waiting for its continuation
+    pending_page = 0
     while i < len(flat):
         ln = flat[i]
         if len(ln.segments) >= 2:
@@ -272,20 +276,27 @@ def _assemble(pages: list[list[_Line]], widths: list[float]) -> list[str]:
                 j += 1
             if pending is not None:
                 out.append(pending)
+                out_pages.append(pending_page)
                 pending = None
-            out.extend(_table_text(flat[i : j + 1]))
+            out.extend(_table_text(flat[i : j + 1]))  # one output line per physical row
+            out_pages.extend(r.page + 1 for r in flat[i : j + 1])
             i = j + 1
             continue
         text = ln.text
-        pending = text if pending is None else _join(pending, text)
+        if pending is None:
+            pending, pending_page = text, ln.page + 1
+        else:
+            pending = _join(pending, text)
         full = ln.right >= body_right - 1.5 * ln.em
         if not full or _TERMINAL.search(text) or i + 1 >= len(flat) or len(flat[i + 1].segments) >= 2:
             out.append(pending)
+            out_pages.append(pending_page)
             pending = None
         i += 1
     if pending is not None:
         out.append(pending)
-    return out
+        out_pages.append(pending_page)
+    return out, out_pages
 
 
 def read_pdf(data: bytes, *, path: str) -> Source:
@@ -332,11 +343,11 @@ def read_pdf(data: bytes, *, path: str) -> Source:
     if bad > 0.3 * len(all_text):
         raise InputError(MSG_GARBLED, path=path)
     pages, removed = _remove_furniture(pages, heights)
-    lines = _assemble(pages, widths)
+    lines, line_pages = _assemble(pages, widths)
     notes = [f"PDF 共 {n} 页"]
     if removed:
         notes.append(f"已删除页眉、页脚和页码 {removed} 行")
     text = "\n".join(lines)
     if not text.strip():
         raise InputError(MSG_SCANNED, path=path)
-    return Source(text=text + "\n", path=path, format="pdf", encoding=None, notes=tuple(notes))
+    return Source(text=text + "\n", path=path, format="pdf", encoding=None, notes=tuple(notes), line_page=tuple(line_pages))

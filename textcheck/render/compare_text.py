@@ -11,6 +11,7 @@ from textcheck.analysis.alignment import NO_SECTION_TITLE
 from textcheck.compare import CompareResult
 from textcheck.document import shorten
 from textcheck.parse import SECTION_TITLE
+from textcheck.render.locations import line_label
 from textcheck.render.text import findings_by_section
 
 
@@ -24,8 +25,8 @@ def _who(doc) -> str:
     return "，".join(bits)
 
 
-def _span(line: int, end: int) -> str:
-    return f"第 {line} 行" if line == end else f"第 {line}–{end} 行"
+def _span(doc, line: int, end: int) -> str:
+    return line_label(doc, line, end)
 
 
 def render(result: CompareResult) -> str:
@@ -62,11 +63,11 @@ def render(result: CompareResult) -> str:
         out.append("  [green]没有发现沿用旧报告的段落。[/]")
     for n, copied, olds, pair in rows:
         share = copied / max(n.chars, 1)
-        where_old = "、".join(_span(cmp.old_paras[j].line, cmp.old_paras[j].end_line) for j in olds)
+        where_old = "、".join(_span(result.old, cmp.old_paras[j].line, cmp.old_paras[j].end_line) for j in olds)
         sim = f"，相似度 {pair.similarity:.0f}%" if pair else ""
         moved = "，[cyan]顺序有调整[/]" if pair and pair.moved else ""
         sec = SECTION_TITLE.get(n.section, NO_SECTION_TITLE)
-        out.append(f"  新 {_span(n.line, n.end_line)} ← 旧 {where_old}  [dim]{escape(sec)}[/]  "
+        out.append(f"  新 {_span(result.new, n.line, n.end_line)} ← 旧 {where_old}  [dim]{escape(sec)}[/]  "
                    f"沿用 {copied} 字（{share:.0%}{sim}）{moved}")
         out.append(f"      {escape(shorten(n.block.raw, 80))}")
 

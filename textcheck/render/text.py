@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from textcheck.finding import Finding, Severity
 from textcheck.parse import SECTIONS
+from textcheck.render.locations import line_label, location_label
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _ORDER = [title for _k, title in SECTIONS]
@@ -21,9 +22,7 @@ def _section_rank(name: str | None) -> int:
 
 
 def _finding_lines(f: Finding) -> list[str]:
-    where = f"第 {f.line} 行" if f.line and (not f.end_line or f.end_line == f.line) else (
-        f"第 {f.line}–{f.end_line} 行" if f.line else "全文"
-    )
+    where = location_label(f)
     sev = f"[{_STYLE[f.severity]}]{f.severity.label}[/]"
     conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
     out = [f"  {where}  {sev}  {escape(f.message)}{conf}  [dim]{f.rule}[/]"]
@@ -31,7 +30,7 @@ def _finding_lines(f: Finding) -> list[str]:
         out.append(f"      原文：{escape(f.text)}")
     for r in f.related:
         place = f"{r.path} " if r.path and r.path != f.path else ""
-        span = f"第 {r.line} 行" if r.line == r.end_line else f"第 {r.line}–{r.end_line} 行"
+        span = location_label(r)
         out.append(f"      对照：{escape(place)}{span}" + (f"：{escape(r.text)}" if r.text else ""))
     out.append(f"      建议：{escape(f.suggestion)}")
     return out
@@ -55,12 +54,12 @@ def findings_by_section(findings: list[Finding], *, gap: bool) -> list[str]:
     return lines
 
 
-def _subtopic_evidence(status) -> str:
+def _subtopic_evidence(status, doc) -> str:
     if not status.evidence:
         return "[dim]未找到相关小标题或用词[/]"
     parts = []
     for e in status.evidence[:2]:
-        where = f"第 {e['line']} 行" if e["line"] == e["end_line"] else f"第 {e['line']}–{e['end_line']} 行"
+        where = line_label(doc, e["line"], e["end_line"])
         terms = "、".join(e["terms"][:4])
         parts.append(f"{where}（{escape(terms)}）")
     return "[dim]" + "；".join(parts) + "[/]"
@@ -88,7 +87,7 @@ def render_result(result) -> str:
         width = max(len(s.name) for s in result.subtopics)
         for s in result.subtopics:
             lines.append(f"    {'[green]✓[/]' if s.covered else '[red]✗[/]'} {s.name}{'　' * (width - len(s.name))}  "
-                         + _subtopic_evidence(s))
+                         + _subtopic_evidence(s, doc))
     if not result.findings:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)

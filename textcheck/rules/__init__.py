@@ -35,6 +35,8 @@ class Hit:
     confidence: float = 1.0
     evidence: dict[str, Any] = field(default_factory=dict)
     severity: Severity | None = None  # overrides the rule's default for this hit (e.g. near vs exact)
+    start: int | None = None  # exact span in ``Document.text`` when the rule knows it (else the engine's)
+    end: int | None = None
     # An exclusive rule's hit with its own severity set is a notice, not the claim: it does not silence
     # the other rules (not-a-report's "unsure, checked as a report" info).
 

@@ -30,7 +30,7 @@ def decode_replaced(doc: Document, ctx: Context):
     count = doc.source.text.count(REPLACEMENT)
     first = next(n for n, line in enumerate(doc.lines, 1) if REPLACEMENT in line)
     yield Hit(
-        message=f"文件中有 {count} 个字符无法识别（编码损坏），已显示为“\ufffd”，第一处在第 {first} 行",
+        message=f"文件中有 {count} 个字符无法识别（编码损坏），已显示为“\ufffd”，第一处在{doc.label(first)}",
         suggestion="核对原文中这些位置的文字（尤其是数字和名称）；用记事本或 WPS 重新另存为 UTF-8 编码的 .txt 可消除此提示。",
         line=first,
         end_line=first,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import struct
 
-from textcheck.document import Block, Document, shorten
+from textcheck.document import Block, BlockKind, Document, shorten
 from textcheck.finding import Related, Severity
 from textcheck.resources import cut
 from textcheck.rules import Context, Hit, rule
@@ -160,6 +160,9 @@ def duplicate_paragraph(doc: Document, ctx: Context):
     （原地改了几个字）和结巴分词后的词序无关相似度（句子换了顺序），取高者。完全相同（忽略空白和标点）
     为错误，相似度不低于 near_threshold（默认 85%）为警告。后出现的段落指向第一次出现的位置。
 
+    连续几段按原来的顺序重复了前面连续的几段（整块粘贴了两遍，中间的小标题不计）时报告为一条：“第 33–55 行整段重复了
+    第 9–31 行（共 8 段）”，依据中列出每一对段落；单独重复的段落各报一条。
+
     Why：整段重复粘贴是“内容雷同”最直接的表现。
 
     Example：大章镇报告第 33–55 行把（一）至（四）的内容又粘贴了一遍。
@@ -185,17 +188,19 @@ def duplicate_paragraph(doc: Document, ctx: Context):
         if j not in first_copy or score > first_copy[j][1]:
             root = first_copy.get(i, (i, 100.0))[0] if i in first_copy and first_copy[i][1] >= 100.0 else i
             first_copy[j] = (root, round(score, 1))
-    for j in sorted(first_copy):
-        i, score = first_copy[j]
-        a, b = paras[i], paras[j]
-        if not (_counts(a) and _counts(b)):
+    pairs = [(j, i, score) for j, (i, score) in sorted(first_copy.items()) if _counts(paras[i]) and _counts(paras[j])]
+    for run in _runs(pairs, paras):
+        if len(run) >= MIN_BLOCK:
+            yield _block_hit(doc, paras, run)
             continue
+        j, i, score = run[0]
+        a, b = paras[i], paras[j]
         exact = score >= 100.0
         yield Hit(
             message=(
-                f"这一段与第 {a.line} 行的段落完全相同"
+                f"这一段与{doc.label(a.line)}的段落完全相同"
                 if exact
-                else f"这一段与第 {a.line} 行的段落基本相同（相似度 {score:.0f}%）"
+                else f"这一段与{doc.label(a.line)}的段落基本相同（相似度 {score:.0f}%）"
             ),
             suggestion="删除重复粘贴的段落；如果两处确实都需要，请改写后一处，写出不同的具体内容。",
             line=b.line,
@@ -207,3 +212,69 @@ def duplicate_paragraph(doc: Document, ctx: Context):
             confidence=1.0 if exact else round(min(1.0, score / 100.0), 3),
             evidence={"similarity": score, "exact": exact},
         )
+
+
+MIN_BLOCK = 2  # this many consecutive duplicated paragraphs, copied in the same order, are one block
+
+
+def _runs(pairs: list[tuple[int, int, float]], paras: list[Block]) -> list[list[tuple[int, int, float]]]:
+    """``pairs`` (later index, earlier index, similarity), in order of the later paragraph, cut into runs:
+    a pair continues the run before it when both of its paragraphs are the next counted paragraphs after
+    the run's last pair (the same paragraphs pasted again in the same order; headings between them do
+    not matter) and the copy starts after the whole original. Linear in the number of pairs."""
+    runs: list[list[tuple[int, int, float]]] = []
+    for p in pairs:
+        if runs:
+            j0, i0, _ = runs[-1][-1]
+            if p[0] == j0 + 1 and p[1] == i0 + 1 and paras[p[1]].end_line < paras[runs[-1][0][0]].line:
+                runs[-1].append(p)
+                continue
+        runs.append([p])
+    return runs
+
+
+def _heading_before(doc: Document, block: Block) -> Block | None:
+    """The heading right before ``block`` (nothing but blank lines between), or None."""
+    for b in reversed(doc.blocks):
+        if b.end_line < block.line:
+            return b if b.kind is BlockKind.HEADING else None
+    return None
+
+
+def _block_hit(doc: Document, paras: list[Block], run: list[tuple[int, int, float]]) -> Hit:
+    """One finding for a pasted block: the copy's span (from the repeated heading above it, when the
+    original has the same heading), the original's span as the related place, every pair in evidence."""
+    first_b, last_b = paras[run[0][0]], paras[run[-1][0]]
+    first_a, last_a = paras[run[0][1]], paras[run[-1][1]]
+    start_b, start_a = first_b.line, first_a.line
+    hb, ha = _heading_before(doc, first_b), _heading_before(doc, first_a)
+    if hb is not None and ha is not None and comparable(hb.text) == comparable(ha.text) and ha.end_line < hb.line:
+        start_b, start_a = hb.line, ha.line
+    exact = sum(1 for _j, _i, score in run if score >= 100.0)
+    n = len(run)
+    edited = "" if exact == n else f"，其中 {n - exact} 段略有改动"
+    where_b, where_a = doc.label(start_b, last_b.end_line), doc.label(start_a, last_a.end_line)
+    span_b, span_a = doc.line_span(start_b, last_b.end_line), doc.line_span(start_a, last_a.end_line)
+    return Hit(
+        message=f"{where_b}整段重复了{where_a}（共 {n} 段{edited}）",
+        suggestion="删除重复粘贴的这一整段内容；如果两处确实都需要，请改写后一处，写出不同的具体内容。",
+        line=start_b,
+        end_line=last_b.end_line,
+        text=shorten(first_b.raw, 60),
+        section=first_b.section,
+        related=(Related(line=start_a, end_line=last_a.end_line, text=shorten(first_a.raw, 60), start=span_a[0], end=span_a[1]),),
+        severity=None if exact * 2 >= n else Severity.WARNING,
+        start=span_b[0],
+        end=span_b[1],
+        confidence=1.0 if exact == n else round(min(1.0, sum(score for _j, _i, score in run) / (100.0 * n)), 3),
+        evidence={
+            "similarity": round(sum(score for _j, _i, score in run) / n, 1),
+            "exact": exact == n,
+            "paragraphs": n,
+            "pairs": [
+                {"line": paras[j].line, "end_line": paras[j].end_line, "first_line": paras[i].line,
+                 "first_end_line": paras[i].end_line, "similarity": score, "exact": score >= 100.0}
+                for j, i, score in run
+            ],
+        },
+    )

@@ -49,7 +49,7 @@ def fee_statement_missing(doc: Document, ctx: Context):
     line = body.line if body else sec.line
     if elsewhere:
         yield Hit(
-            message=f"收取信息处理费的情况写在了第 {elsewhere.line} 行，规定应在“其他需要报告的事项”中说明",
+            message=f"收取信息处理费的情况写在了{doc.label(elsewhere.line)}，规定应在“其他需要报告的事项”中说明",
             suggestion="在“六、其他需要报告的事项”中写明本年度是否收取信息处理费及金额。",
             line=line,
             end_line=body.end_line if body else sec.line,

@@ -10,7 +10,7 @@ from typing import Iterable
 
 from textcheck.analysis.places import STRONG_KINDS
 from textcheck.document import Document
-from textcheck.finding import Severity
+from textcheck.finding import Related, Severity, places_label
 from textcheck.gazetteer import Gazetteer, gazetteer
 from textcheck.rules import Context, Hit, rule
 
@@ -165,18 +165,28 @@ def name_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
         ordered = sorted(lines)
         where = "、".join(dict.fromkeys(POSITION_LABEL[o.kind] for o in authored))
         line = authored[0].line
+        spots = _spots(doc, ordered, [o.surface for o in items] + [unit.name], abbrevs)
+        main = next((sp for sp in spots if sp[0] == line), None)
+        others = list({sp[0]: sp for sp in reversed(spots) if sp[0] != line}.values())[::-1]  # first spot per other line
         block = doc.block_at(line)
         suggestion = f"将“{surface}”改为“{own}”"
+        at = places_label([{"line": ln, **doc.locate(ln)} for ln in ordered])
         if abbrevs:
             suggestion += f"，将文号简称“{'、'.join(abbrevs)}”改为本机关的文号简称"
         suggestion += "，并逐段核对相关内容是否为本机关的实际情况。"
         yield Hit(
-            message=f"报告以本机关口吻（{where}）写出其他单位名称“{surface}”（第 {'、'.join(map(str, ordered))} 行），疑似从其他单位报告复制后未修改",
+            message=f"报告以本机关口吻（{where}）写出其他单位名称“{surface}”（{at}），疑似从其他单位报告复制后未修改",
             suggestion=suggestion,
             line=line,
             end_line=line,
             text=_excerpt(doc, line, surface, abbrevs),
             section=block.section if block else None,
+            start=main[1] if main else None,
+            end=main[2] if main else None,
+            related=tuple(
+                Related(line=ln, end_line=ln, text=_excerpt(doc, ln, surface, abbrevs, limit=40), start=a, end=b)
+                for ln, a, b, _t in others
+            ),
             confidence=conf,
             severity=Severity.ERROR if conf >= 0.8 else Severity.WARNING,
             evidence={
@@ -190,8 +200,29 @@ def name_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                 "lines": ordered,
                 "author_positions": sorted({(o.line, o.kind) for o in authored}),
                 "abbreviations": list(abbrevs),
+                "places": [{"line": ln, "start": a, "end": b, "text": t} for ln, a, b, t in spots],
             },
         )
+
+
+def _spots(doc: Document, lines: Iterable[int], names: Iterable[str], abbrevs: Iterable[str]) -> list[tuple[int, int, int, str]]:
+    """(line, start, end, text) of every place the unit is named on ``lines``: its names and document-number
+    abbreviations, longest first and not overlapping, offsets in ``doc.text``; the first of each line only
+    when a line names it several times would hide the others, so all are kept, in text order."""
+    keys = sorted({k for k in (*names, *abbrevs) if k}, key=len, reverse=True)
+    out: list[tuple[int, int, int, str]] = []
+    for ln in lines:
+        text = doc.norm_lines[ln - 1]
+        taken: list[tuple[int, int]] = []
+        for k in keys:
+            pos = text.find(k)
+            while pos >= 0:
+                if not any(a < pos + len(k) and pos < b for a, b in taken):
+                    taken.append((pos, pos + len(k)))
+                pos = text.find(k, pos + len(k))
+        base = doc.line_starts[ln - 1]
+        out.extend((ln, base + a, base + b, text[a:b]) for a, b in sorted(taken))
+    return out
 
 
 def _excerpt(doc: Document, line: int, surface: str, abbrevs: Iterable[str], limit: int = 80) -> str:

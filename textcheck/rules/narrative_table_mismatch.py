@@ -120,7 +120,7 @@ def narrative_table_mismatch(doc: Document, ctx: Context):
         seen.add(key)
         first = cells[0]
         yield Hit(
-            message=f"正文写“{said}”，但{what}为 {value}（第 {first.line} 行）",
+            message=f"正文写“{said}”，但{what}为 {value}（{doc.label(first.line)}）",
             suggestion="核对正文与统计表，两处说同一个数时应一致；口径不同的请在正文写明范围。",
             line=block.line, end_line=block.end_line, text=said, section=block.section,
             confidence=0.7,

@@ -49,8 +49,8 @@ def section_missing(doc: Document, ctx: Context):
     overview = present.get("overview")
     if overview is not None and overview.implied:
         yield Hit(
-            message=f"缺少“{_label('overview')}”标题：总体情况的内容从第 {overview.line} 行开始，但前面没有这个标题",
-            suggestion=f"在第 {overview.line} 行之前加上标题“{_label('overview')}”。",
+            message=f"缺少“{_label('overview')}”标题：总体情况的内容从{doc.label(overview.line)}开始，但前面没有这个标题",
+            suggestion=f"在{doc.label(overview.line)}之前加上标题“{_label('overview')}”。",
             line=overview.line,
             end_line=overview.line,
             text="",
@@ -65,14 +65,14 @@ def section_missing(doc: Document, ctx: Context):
         later = [s for s in doc.sections if s.index > SECTION_INDEX[key]]
         if later:
             at = min(later, key=lambda s: s.line).line
-            where = f"应放在第 {at} 行“{min(later, key=lambda s: s.line).heading}”之前"
+            where = f"应放在{doc.label(at)}“{min(later, key=lambda s: s.line).heading}”之前"
         else:
             at = len(doc.lines)
             where = "应放在报告末尾"
         severity, confidence, note = None, 1.0, ""
         if cut is not None and SECTION_INDEX[key] > cut_index:
             severity, confidence = Severity.WARNING, 0.5
-            note = f"；文件在第 {cut.line} 行中断，这一部分可能在中断处之后"
+            note = f"；文件在{doc.label(cut.line)}中断，这一部分可能在中断处之后"
         elif old_format:
             severity, confidence = Severity.WARNING, 0.7
             note = "；这是2019年以前格式的报告，当年《条例》第三十二条也要求报告这一内容"
@@ -107,7 +107,7 @@ def section_duplicate(doc: Document, ctx: Context):
         if key in first:
             fl, ft = first[key]
             yield Hit(
-                message=f"“{SECTION_TITLE[key]}”的标题重复出现（第一次在第 {fl} 行）",
+                message=f"“{SECTION_TITLE[key]}”的标题重复出现（第一次在{doc.label(fl)}）",
                 suggestion="删除重复的标题，并检查其后的内容是否也被粘贴了两遍。",
                 line=line,
                 end_line=line,
@@ -138,7 +138,7 @@ def section_order(doc: Document, ctx: Context):
         if highest is not None and sec.index < highest.index:
             yield Hit(
                 message=f"“{SECTION_TITLE[sec.key]}”应排在“{SECTION_TITLE[highest.key]}”之前",
-                suggestion=f"按规定顺序调整：把“{_label(sec.key)}”移到第 {highest.line} 行“{highest.heading}”之前。",
+                suggestion=f"按规定顺序调整：把“{_label(sec.key)}”移到{doc.label(highest.line)}“{highest.heading}”之前。",
                 line=sec.line,
                 end_line=sec.line,
                 text=sec.heading,
@@ -193,14 +193,14 @@ def section_numbering(doc: Document, ctx: Context):
             continue  # the same heading pasted twice: section-duplicate reports it
         expected = prev.numeral + 1
         if h.numeral == prev.numeral and h.numeral != 1:
-            what = f"与第 {prev.line} 行“{prev.text}”用了同一个编号“{_numeral_text(h.numeral)}”"
+            what = f"与{doc.label(prev.line)}“{prev.text}”用了同一个编号“{_numeral_text(h.numeral)}”"
         else:
-            what = f"编号重新从“{_numeral_text(h.numeral)}”开始（前一部分第 {prev.line} 行“{prev.text}”已编到“{_numeral_text(prev.numeral)}”）"
+            what = f"编号重新从“{_numeral_text(h.numeral)}”开始（前一部分{doc.label(prev.line)}“{prev.text}”已编到“{_numeral_text(prev.numeral)}”）"
         if items and h.numeral == 1:
             what += f"；总体情况之内还用“{_numeral_text(items[0].numeral)}、”至“{_numeral_text(items[-1].numeral)}、”给各项编了号"
         body = re.sub(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+|\d+)\s*[、.．,，]?\s*", "", h.text)
         yield Hit(
-            message=f"部分标题的编号不连续：第 {h.line} 行“{h.text}”{what}",
+            message=f"部分标题的编号不连续：{doc.label(h.line)}“{h.text}”{what}",
             suggestion=f"按规定格式连续编号：此处应为“{_numeral_text(expected)}、{body}”，其后的部分依次顺延。",
             line=h.line,
             end_line=h.line,
@@ -222,7 +222,7 @@ def section_numbering(doc: Document, ctx: Context):
         )
         if inner is not None:
             yield Hit(
-                message=f"第 {h.line} 行的部分标题“{h.text}”与其下第 {inner.line} 行的“{inner.text[:20]}”用了同一种编号“1、”，层次不清",
+                message=f"{doc.label(h.line)}的部分标题“{h.text}”与其下{doc.label(inner.line)}的“{inner.text[:20]}”用了同一种编号“1、”，层次不清",
                 suggestion="部分标题用“一、”“二、”……，其下各项用“（一）”“（二）”……，与规定格式一致。",
                 line=h.line,
                 end_line=h.line,

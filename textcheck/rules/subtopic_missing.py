@@ -54,7 +54,7 @@ def subtopic_missing(doc: Document, ctx: Context):
         if status.score >= weak and read and not terms:
             e = read[0]
             message = (
-                f"“总体情况”中没有写明“{sub.name}”方面；第 {e['line']} 行的段落可能写的是这方面"
+                f"“总体情况”中没有写明“{sub.name}”方面；{doc.label(e['line'])}的段落可能写的是这方面"
                 f"（段落主题分类器判断，把握程度 {e['confidence']:.0%}），请核对"
             )
             severity = Severity.WARNING
@@ -68,7 +68,7 @@ def subtopic_missing(doc: Document, ctx: Context):
             severity = Severity.WARNING
             confidence = 0.6
         if cut_inside:
-            message += f"——文件在第 {cut.line} 行中断，这一方面可能在中断处之后"
+            message += f"——文件在{doc.label(cut.line)}中断，这一方面可能在中断处之后"
             severity, confidence = Severity.WARNING, min(confidence, 0.4)
         yield Hit(
             message=message,

@@ -37,7 +37,7 @@ def table_unreadable(doc: Document, ctx: Context):
     for t in tables.tables:
         if t.layout == "narrative":
             line = t.problems[0].line if t.problems else t.line
-            absent.append((line or 0, f"表{t.number}“{t.title}”（第 {line} 行用文字叙述）", t.key))
+            absent.append((line or 0, f"表{t.number}“{t.title}”（{doc.label(line)}用文字叙述）", t.key))
     if absent:
         absent.sort()
         yield Hit(
@@ -55,7 +55,7 @@ def table_unreadable(doc: Document, ctx: Context):
             continue
         parts = []
         for p in probs[:shown]:
-            where = f"第 {p.line} 行" if p.line else ""
+            where = f"{doc.label(p.line)}" if p.line else ""
             row = f"“{t.row_label(p.row)}”" if p.row else ""
             parts.append(f"{where}{row}：{p.reason}" if where or row else p.reason)
         more = f"等 {len(probs)} 处" if len(probs) > shown else ""

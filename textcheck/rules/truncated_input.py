@@ -38,7 +38,7 @@ def truncated_input(doc: Document, ctx: Context):
     part = SECTION_TITLE.get(cut.last_part or "", "") or "开头"
     how = _HOW[cut.kind].format(text=cut.text, part=part)
     yield Hit(
-        message=f"文件似乎在第 {cut.line} 行中断：{how}。其后的内容无法检查，缺少的部分按“可能在中断处之后”报告",
+        message=f"文件似乎在{doc.label(cut.line)}中断：{how}。其后的内容无法检查，缺少的部分按“可能在中断处之后”报告",
         suggestion="请确认文件是否完整（网页是否只保存了一部分，复制或导出是否中断），用完整的报告重新检查。",
         line=cut.line,
         end_line=cut.line,

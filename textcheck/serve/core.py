@@ -94,7 +94,7 @@ def check_json(result) -> str:
     """Exactly what ``textcheck check FILE -f json`` prints for one file."""
     from textcheck.render.json import render
 
-    return render([result], single=True)
+    return render([result])
 
 
 def narrative_chars(doc) -> int:

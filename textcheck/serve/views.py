@@ -3,10 +3,10 @@
 The report view works from a report's JSON (``CheckResult.to_dict()``, or a batch row) and its
 ``Document``, so the page shows exactly the findings ``-f json`` prints.
 
-Highlighting: a finding that carries character offsets (``start``/``end`` in the document's
-normalised text, issue 15) is marked at those characters over the normalised text; until findings
-have them, the lines ``line``..``end_line`` of the original text are marked. The switch is made per
-report, automatically, as soon as any finding has offsets. A finding that covers many lines (a whole
+Highlighting: the original text is shown. A finding that carries character offsets (``start``/``end``
+in the document's normalised text, issue 15) is marked at those characters, mapped back to the original
+lines (``Document.raw_column``: normalisation changes punctuation widths and drops markup); a finding
+without them (a JSON from before schema 2.0) has its lines ``line``..``end_line`` marked. A finding that covers many lines (a whole
 section too long, say) is shown as a bar beside those lines rather than painted over them, so that
 the precise findings inside stay readable.
 """
@@ -163,11 +163,26 @@ def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None,
     ``link_for(path)`` gives the page of another report a finding points at (batch), or None."""
     findings = list(data.get("findings") or [])
     offsets = has_offsets(findings)
-    texts = normalised_text(doc).split("\n") if offsets else list(doc.lines)
+    texts = list(doc.lines)
+    norm = normalised_text(doc).split("\n") if offsets else texts
     starts, pos = [], 0
-    for t in texts:
+    for t in norm:
         starts.append(pos)
         pos += len(t) + 1
+
+    def raw_pieces(f: dict[str, Any]) -> list[tuple[int, int, int]]:
+        if not (offsets and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)):
+            return _locate(f, texts, starts, False)  # its lines
+        pieces = _locate(f, norm, starts, True)
+        out = []
+        for ln, a, b in pieces:
+            if ln > len(texts):
+                continue
+            whole = a == 0 and b >= len(norm[ln - 1])
+            ra = 0 if whole else doc.raw_column(ln, a)
+            rb = len(texts[ln - 1]) if whole else doc.raw_column(ln, b, end=True)
+            out.append((ln, ra, max(ra, rb)))
+        return out
     kinds = _line_kinds(doc)
 
     marks: dict[int, list[tuple[int, int, str, str]]] = {}
@@ -177,7 +192,7 @@ def report_view(data: dict[str, Any], doc, score: dict[str, Any] | None = None,
     for i, f in enumerate(findings, 1):
         fid = f"f{i}"
         sev = f.get("severity", "info")
-        pieces = _locate(f, texts, starts, offsets)
+        pieces = raw_pieces(f)
         nonblank = [p for p in pieces if texts[p[0] - 1].strip()]
         # errors are always painted over their text; a warning about a whole stretch (a section too long)
         # is a bar beside it, so that what lies inside stays readable
