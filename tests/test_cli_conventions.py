@@ -45,7 +45,7 @@ def err_of(res) -> str:
 
 
 def findings(res) -> set[str]:
-    return {f["rule"] for f in json.loads(res.stdout)["findings"]}
+    return {f["rule"] for r in json.loads(res.stdout)["reports"] for f in r["findings"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def test_config_is_found_next_to_the_checked_file(tmp_path):
     elsewhere.mkdir()
     proc = cli("check", str(project / "reports" / "r.txt"), "-f", "json", "-v", cwd=elsewhere)
     assert proc.returncode == 1
-    assert "duplicate-paragraph" not in {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+    assert "duplicate-paragraph" not in {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]}
     err = proc.stderr.decode()
     assert f"配置文件：{project / 'textcheck.toml'}" in err and "duplicate-paragraph" in err  # which rules are off
 
@@ -351,7 +351,7 @@ def test_nearest_config_wins_and_cwd_is_the_fallback(tmp_path):
     # a pyproject.toml with the table, nearer to the file, wins
     (sub / "pyproject.toml").write_text('[tool.textcheck]\nignore = ["duplication"]\n', encoding="utf-8")
     proc = cli("check", str(sub / "r.txt"), "-v", "-f", "json", cwd=tmp_path)
-    got = {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+    got = {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]}
     assert "duplicate-paragraph" not in got and "name-mismatch" in got
     assert f"配置文件：{sub / 'pyproject.toml'}" in proc.stderr.decode()
     # standard input: the current folder's configuration
@@ -360,7 +360,7 @@ def test_nearest_config_wins_and_cwd_is_the_fallback(tmp_path):
     (other / "textcheck.toml").write_text('select = ["structure"]\n', encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "textcheck", "check", "-", "-f", "json", "-v"], cwd=other,
                           input=seed.read_bytes(), capture_output=True, timeout=120)
-    assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} <= _rules_of("structure")
+    assert {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]} <= _rules_of("structure")
     assert f"配置文件：{other / 'textcheck.toml'}" in proc.stderr.decode()
 
 
@@ -399,3 +399,24 @@ def test_readme_config_example_is_valid(tmp_path):
         cfg.write_text(block, encoding="utf-8")
         res = run("check", str(seed_path("003")), "-f", "json", "-c", str(cfg))
         assert res.exit_code in (0, 1), err_of(res)
+
+
+def test_inputs_under_another_config_are_warned_about(tmp_path):
+    for name, body in (("a", 'ignore = ["identity"]\n'), ("b", 'ignore = ["duplication"]\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "textcheck.toml").write_text(body, encoding="utf-8")
+        shutil.copy(seed_path("003"), tmp_path / name / "r.txt")
+    res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "b" / "r.txt"), "-f", "json")
+    assert "另一个配置文件" in err_of(res) and str(tmp_path / "b" / "textcheck.toml") in err_of(res)
+    res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "a" / "r.txt"), "-f", "json")
+    assert "另一个配置文件" not in err_of(res)
+
+
+@pytest.mark.parametrize("args, quoted", [
+    (["check", "a.txt", "--max-size", "abc"], "应是数字（写的是 abc）"),
+    (["check", "a.txt", "-fxml"], "（写的是 xml）"),
+    (["check", "a.txt", "--fail-on=fatal"], "应是 error、warning、info、never 之一（写的是 fatal）"),
+])
+def test_a_bad_value_is_quoted_back(args, quoted):
+    res = run(*args)
+    assert res.exit_code == 2 and quoted in err_of(res)

@@ -250,7 +250,7 @@ def test_serve_command_refuses_bad_options_in_chinese(tmp_path):
     res = CliRunner().invoke(cli_app, ["serve", "--root", str(tmp_path / "没有这个文件夹")])
     assert res.exit_code == 2 and "--root 不是一个文件夹" in res.stderr
     res = CliRunner().invoke(cli_app, ["serve", "--max-size", "0"])
-    assert res.exit_code == 2 and "--max-size 应大于 0" in res.stderr
+    assert res.exit_code == 2 and "选项 --max-size 的值无效：应是大于 0" in res.stderr
 
 
 def test_serve_without_the_extra_says_what_to_install(monkeypatch):

@@ -119,6 +119,32 @@ def _validate_tables(cfg) -> None:
         score_weights(cfg)
 
 
+def _warn_other_configs(cfg, inputs) -> None:
+    """One configuration serves a whole run (the first input's). Say so when another input sits under a
+    different one, rather than applying it silently to files it was not written for."""
+    from textcheck.config import find_config
+    from textcheck.text import visible_path
+
+    used = Path(cfg.source).resolve() if cfg.source else None
+    seen: set[Path] = set()
+    for p in list(inputs)[1:]:
+        if p == "-":
+            continue
+        folder = _folder(p).resolve()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        try:
+            other = find_config(folder)
+        except TextcheckError:
+            other = None
+        if other is not None and other.resolve() != used:
+            console(stderr=True).print(escape(
+                f"警告：{visible_path(p)} 所在的文件夹用的是另一个配置文件 {visible_path(str(other))}，本次统一使用"
+                f"{'第一个文件的配置 ' + visible_path(str(used)) if used else '默认设置'}；需要分别使用时请分开运行，或用 --config 指定"))
+            return
+
+
 def _folder(path: str) -> Path:
     p = Path(path).expanduser()
     return p if p.is_dir() else p.parent
@@ -141,6 +167,8 @@ def load_config_or_exit(config_path: Optional[str], issuer: Optional[str] = None
         apply_selection(cfg, _names(select), _names(ignore))
     except TextcheckError as exc:
         fail(str(exc))
+    if not config_path and discover:
+        _warn_other_configs(cfg, inputs)
     if issuer:
         cfg.issuer = issuer
     if verbose:

@@ -274,7 +274,7 @@ class ChineseGroup(_ChineseHelp, TyperGroup):
                 typer.echo(exc.ctx.get_help(), err=True)  # type: ignore[attr-defined]
                 code = 2
             elif "UsageError" in kinds:
-                report_usage_error(exc)
+                report_usage_error(exc, list(sys.argv[1:] if args is None else args))
                 code = 2
             elif "Abort" in kinds:
                 typer.echo("已中止。", err=True)
@@ -323,8 +323,24 @@ _GENERIC = [
 ]
 
 
-def usage_message(exc: Any) -> str:
-    """The Chinese message for one of click's usage errors."""
+def _given(param: Any, args: list[str]) -> str | None:
+    """What the command line gave option ``param`` (its last occurrence), to quote it back."""
+    if param is None or param.param_type_name != "option":
+        return None
+    value = None
+    for i, arg in enumerate(args):
+        for opt in param.opts:
+            if arg == opt and i + 1 < len(args):
+                value = args[i + 1]
+            elif opt.startswith("--") and arg.startswith(opt + "="):
+                value = arg[len(opt) + 1:]
+            elif not opt.startswith("--") and arg.startswith(opt) and len(arg) > len(opt):
+                value = arg[len(opt):]
+    return value
+
+
+def usage_message(exc: Any, args: list[str] | None = None) -> str:
+    """The Chinese message for one of click's usage errors (``args``: the command line, to quote a bad value)."""
     kinds = {c.__name__ for c in type(exc).__mro__}
     message = str(getattr(exc, "message", "") or "")
     param = getattr(exc, "param", None)
@@ -345,7 +361,11 @@ def usage_message(exc: Any) -> str:
         return message if _has_cjk(message) else f"选项 {opt} 的用法不对"
     if "BadParameter" in kinds:
         reason = message if _has_cjk(message) else _expected(param)
-        return f"{_param_label(param)} 的值{reason}" if reason == "无效" else f"{_param_label(param)} 的值无效：{reason}"
+        given = None if _has_cjk(message) else _given(param, args or [])
+        quoted = f"（写的是 {given}）" if given is not None else ""
+        if reason == "无效":
+            return f"{_param_label(param)} 的值无效{quoted}"
+        return f"{_param_label(param)} 的值无效：{reason}{quoted}"
     if _has_cjk(message):
         return message
     for pattern, template in _GENERIC:
@@ -355,12 +375,14 @@ def usage_message(exc: Any) -> str:
     return f"用法不对（{message}）"
 
 
-def report_usage_error(exc: Any) -> None:
+def report_usage_error(exc: Any, args: list[str] | None = None) -> None:
     """Print the usage line, a pointer to --help and the error, all in Chinese, on standard error."""
-    from textcheck.cli.common import error
+    from rich.console import Console
+    from rich.markup import escape
 
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         typer.echo(ctx.get_usage(), err=True)
         typer.echo(f"查看帮助：{ctx.command_path} --help\n", err=True)
-    error(usage_message(exc))
+    # as textcheck.cli.common.error prints it (not imported: common uses this module)
+    Console(stderr=True, soft_wrap=True, highlight=False).print(f"[bold red]错误：[/]{escape(usage_message(exc, args))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 
@@ -189,9 +190,10 @@ def duplicate_paragraph(doc: Document, ctx: Context):
             root = first_copy.get(i, (i, 100.0))[0] if i in first_copy and first_copy[i][1] >= 100.0 else i
             first_copy[j] = (root, round(score, 1))
     pairs = [(j, i, score) for j, (i, score) in sorted(first_copy.items()) if _counts(paras[i]) and _counts(paras[j])]
+    starts = [b.line for b in doc.blocks]
     for run in _runs(pairs, paras):
         if len(run) >= MIN_BLOCK:
-            yield _block_hit(doc, paras, run)
+            yield _block_hit(doc, starts, paras, run)
             continue
         j, i, score = run[0]
         a, b = paras[i], paras[j]
@@ -233,21 +235,22 @@ def _runs(pairs: list[tuple[int, int, float]], paras: list[Block]) -> list[list[
     return runs
 
 
-def _heading_before(doc: Document, block: Block) -> Block | None:
-    """The heading right before ``block`` (nothing but blank lines between), or None."""
-    for b in reversed(doc.blocks):
-        if b.end_line < block.line:
-            return b if b.kind is BlockKind.HEADING else None
+def _heading_before(doc: Document, starts: list[int], block: Block) -> Block | None:
+    """The heading right before ``block`` (nothing but blank lines between), or None. ``starts``: the
+    first line of every block of ``doc``, in order."""
+    k = bisect.bisect_left(starts, block.line) - 1
+    if k >= 0 and doc.blocks[k].end_line < block.line and doc.blocks[k].kind is BlockKind.HEADING:
+        return doc.blocks[k]
     return None
 
 
-def _block_hit(doc: Document, paras: list[Block], run: list[tuple[int, int, float]]) -> Hit:
+def _block_hit(doc: Document, starts: list[int], paras: list[Block], run: list[tuple[int, int, float]]) -> Hit:
     """One finding for a pasted block: the copy's span (from the repeated heading above it, when the
     original has the same heading), the original's span as the related place, every pair in evidence."""
     first_b, last_b = paras[run[0][0]], paras[run[-1][0]]
     first_a, last_a = paras[run[0][1]], paras[run[-1][1]]
     start_b, start_a = first_b.line, first_a.line
-    hb, ha = _heading_before(doc, first_b), _heading_before(doc, first_a)
+    hb, ha = _heading_before(doc, starts, first_b), _heading_before(doc, starts, first_a)
     if hb is not None and ha is not None and comparable(hb.text) == comparable(ha.text) and ha.end_line < hb.line:
         start_b, start_a = hb.line, ha.line
     exact = sum(1 for _j, _i, score in run if score >= 100.0)
