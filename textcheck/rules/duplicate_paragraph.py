@@ -47,7 +47,14 @@ def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], f
     reps, out = _exact_buckets(chars, min_score)
     if len(reps) < 2:
         return out
-    words = {i: " ".join(w for w in cut(texts[i]) if comparable(w)) for i in reps}
+    keep: dict[str, bool] = {}  # word -> has a comparable character (words repeat: 的, 政府, 公开 …)
+    words = {}
+    for i in reps:
+        ws = cut(texts[i])
+        for w in ws:
+            if w not in keep:
+                keep[w] = bool(comparable(w))
+        words[i] = " ".join(w for w in ws if keep[w])
     for (i, j), v in _score_candidates(reps, chars, words, min_score).items():
         out[(i, j)] = v
     return out
