@@ -4,6 +4,7 @@ marker and atomic index, unchanged pages not rewritten. Hostile files are genera
 from __future__ import annotations
 
 import csv
+import shutil
 import os
 import re
 import signal
@@ -325,3 +326,58 @@ def test_property_hostile_batch_folders_never_hang_or_crash(tmp_path_factory):
                 (src / f"f{k}.txt").chmod(0o644)
 
     check()
+
+
+def _output_bytes(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(out).parts and p.name != ".textcheck.lock"}
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        kids = _children(todo.pop())
+        todo.extend(kids - found)
+        found |= kids
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("when", ["checks", "year-pairs"])
+def test_sigterm_in_any_stage_leaves_no_process_and_the_rerun_gives_the_uninterrupted_outputs(tmp_path, when):
+    src = tmp_path / "in"
+    generate(src, 60, seed=13, groups=3, prior=12)
+    ref = tmp_path / "ref"
+    res = _cli("batch", str(src), "-o", str(ref), "-j", "2", timeout=600)
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "out"
+    if when == "year-pairs":  # the checks are cached: the batch goes straight to comparing the year pairs
+        shutil.copytree(ref / ".cache", out / ".cache", ignore=shutil.ignore_patterns("pairs", "snapshot*.json"))
+    proc = subprocess.Popen([sys.executable, "-m", "textcheck", "batch", str(src), "-o", str(out), "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        seen |= _descendants(proc.pid)
+        if when == "checks":
+            db = out / ".cache" / "records.sqlite"
+            try:
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+                    started = con.execute("SELECT count(*) FROM records").fetchone()[0] >= 3
+            except sqlite3.Error:
+                started = False
+        else:
+            started = bool(list((out / ".cache" / "pairs").glob("*.json"))) if (out / ".cache" / "pairs").is_dir() else False
+        if started and seen:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None and seen, "the batch did not get going"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "中断" in err and "Traceback" not in err, (proc.returncode, err)
+    time.sleep(0.5)
+    assert not [p for p in seen if _alive(p)], "worker processes left running"
+    assert not (out / "index.html").exists()
+    res = _cli("batch", str(src), "-o", str(out), "-j", "2", timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert _output_bytes(out) == _output_bytes(ref)

@@ -14,6 +14,9 @@ from textcheck.text import comparable
 
 def year_and_date(rec: dict[str, Any]) -> dict[str, Any]:
     """The report year and the signature date (ISO), for the direction of a copy."""
+    head = rec.get("head") or {}
+    if "signature_date" in head:  # the cache summary: no result to load
+        return {"year": head.get("year"), "date": head["signature_date"]}
     res = rec.get("result") or {}
     return {"year": res.get("year"), "date": (res.get("identity") or {}).get("signature_date")}
 
@@ -40,7 +43,7 @@ def review_of(rec: dict[str, Any], findings: Sequence[Finding],
     fingerprint and one (decision, comment) per finding."""
     key = unit_key(rec) if rec.get("status") == "ok" else None
     fps = fingerprints(findings, key, rec["path"])
-    res = rec.get("result") or {}
+    res = rec.get("head") or rec.get("result") or {}
     return {
         "unit_key": key,
         "code": (res.get("resolved_issuer") or {}).get("code"),

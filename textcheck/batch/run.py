@@ -14,7 +14,7 @@ from textcheck.batch.score import score, score_weights
 from textcheck.batch.decisions import DISMISSED
 from textcheck.batch.duplicates import find_duplicates
 from textcheck.batch.review import missing_units, own_copy_ratio, review_of, year_and_date
-from textcheck.batch.store import Records, ReportRow
+from textcheck.batch.store import Records, ReportRow, Spill
 from textcheck.batch.units import expected_units
 from textcheck.batch.worker import run_checks
 from textcheck.batch.years import compare_pairs, find_pairs, pair_findings
@@ -105,8 +105,8 @@ def run_batch(
             group_of.setdefault(r, []).append(g["id"])
         del g["records"]
     reports = []
+    spill = Spill()  # each report's findings, computed once here, read back by the pages one at a time
 
-    @functools.lru_cache(maxsize=8)  # a page reads its report's findings several times
     def findings_and_ratio(i: int) -> tuple[list[Finding], float | None]:
         rec = records[i]
         res = rec.get("result") or {}
@@ -122,20 +122,20 @@ def run_batch(
                           key=lambda f: f.sort_key)
         return findings, ratio
 
-    def report_findings(i: int) -> list[Finding]:
-        return findings_and_ratio(i)[0]
-
     for i, rec in enumerate(records):
         res = rec.get("result") or {}
         findings, ratio = findings_and_ratio(i)
         prev = previous.get(i)
         review = review_of(rec, findings, decisions)
-        counts = {rid: 0 for rid in rule_ids}
+        verdicts = [d for d, _ in review["decisions"]]
+        spill.append({"findings": [f.to_dict() for f in findings], "fingerprints": review.pop("fingerprints"),
+                      "decisions": review["decisions"]})
+        counts: dict[str, int] = {}  # only the rules with findings (a national batch keeps one per report)
         for f in findings:
             counts[f.rule] = counts.get(f.rule, 0) + 1
         total = parts = None
         if rec.get("status") == "ok":
-            counted = [f for f, (d, _) in zip(findings, review["decisions"]) if d != DISMISSED]
+            counted = [f for f, d in zip(findings, verdicts) if d != DISMISSED]
             total, parts = score(res, counted, rec.get("narrative_chars", 0), ratio or 0.0, weights, categories,
                                  prior_ratio=(prev or {}).get("ratio"))
         shared_with: dict[str, int] = {}
@@ -161,8 +161,12 @@ def run_batch(
             "summary": count_by_severity(findings),
             "previous": prev,
             "prior_ratio": (prev or {}).get("ratio"),
-            **review,
-        }, {"findings": functools.partial(report_findings, i),
+            "pending": sum(1 for d in verdicts if d == "pending"),
+            "dismissed": sum(1 for d in verdicts if d == DISMISSED),
+            **{k: v for k, v in review.items() if k != "decisions"},
+        }, {"findings": functools.partial(_spilled, spill, i),
+            "fingerprints": functools.partial(_spilled_part, spill, i, "fingerprints"),
+            "decisions": functools.partial(_spilled_part, spill, i, "decisions"),
             "lines": functools.partial(_lines, records, i)}))
     stats = {
         "files": len(records),
@@ -182,6 +186,16 @@ def run_batch(
     }
     return BatchResult(reports=reports, groups=cm.groups, rule_ids=rule_ids, stats=stats,
                        expected=missing_units(expected, reports))
+
+
+def _spilled(spill: Spill, i: int) -> list[Finding]:
+    return [Finding.from_dict(d) for d in spill[i]["findings"]]
+
+
+def _spilled_part(spill: Spill, i: int, name: str) -> list:
+    """A report's finding fingerprints, or its (decision, comment) per finding."""
+    value = spill[i][name]
+    return [tuple(v) for v in value] if name == "decisions" else list(value)
 
 
 def _lines(records, i: int) -> list[str]:

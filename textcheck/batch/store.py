@@ -174,6 +174,40 @@ class Records(Sequence):
             yield self[i]
 
 
+class Spill:
+    """What a batch computed per report and the pages read back one at a time (each report's final
+    findings): packed blobs appended to an anonymous temporary file, only their offsets in memory."""
+
+    def __init__(self, keep: int = 8):
+        self._fh = tempfile.TemporaryFile(prefix="textcheck-batch-")
+        self._spans: list[tuple[int, int]] = []
+        self._end = 0
+        self._recent: OrderedDict[int, Any] = OrderedDict()
+        self._keep = keep
+        weakref.finalize(self, self._fh.close)
+
+    def append(self, value: Any) -> int:
+        blob = pack(value)
+        self._fh.seek(self._end)
+        self._fh.write(blob)
+        self._spans.append((self._end, len(blob)))
+        self._end += len(blob)
+        return len(self._spans) - 1
+
+    def __getitem__(self, i: int) -> Any:
+        """The value appended ``i``-th (the last few kept decoded: a page reads its report's several times)."""
+        if i in self._recent:
+            self._recent.move_to_end(i)
+            return self._recent[i]
+        start, size = self._spans[i]
+        self._fh.seek(start)
+        value = unpack(self._fh.read(size))
+        self._recent[i] = value
+        if len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+        return value
+
+
 class ReportRow(dict):
     """A row of ``BatchResult.reports``: a plain dict of the compact fields (scores, counts, status...)
     plus fields computed on access from the cache (``lazy``: name -> function), e.g. ``findings`` and

@@ -70,7 +70,7 @@ def region_of(code: str | None) -> dict[str, str]:
 
 
 def record_region(rec: dict[str, Any]) -> dict[str, str]:
-    res = rec.get("result") or {}
+    res = rec.get("head") or rec.get("result") or {}
     return region_of((res.get("resolved_issuer") or {}).get("code"))
 
 

@@ -46,9 +46,9 @@ _W: dict[str, Any] = {}
 class BatchInterrupted(TextcheckError):
     """The batch was stopped (Ctrl-C, SIGTERM); what was checked is in the cache."""
 
-    def __init__(self, signum: int, done: int, total: int):
+    def __init__(self, signum: int, done: int, total: int, unit: str = "个文件"):
         name = "Ctrl-C" if signum == signal.SIGINT else f"信号 {signal.Signals(signum).name}"
-        super().__init__(f"批量检查已被中断（{name}）：已完成 {done}/{total} 个文件并存入缓存，"
+        super().__init__(f"批量检查已被中断（{name}）：已完成 {done}/{total} {unit}并存入缓存，"
                          "再次运行同一命令会从缓存继续")
         self.signum = signum
 
@@ -57,24 +57,25 @@ class BatchInterrupted(TextcheckError):
 # cache key
 
 
-_CODE_FINGERPRINT: str | None = None
+_FINGERPRINTS: dict[bool, str] = {}
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(*, everything: bool = False) -> str:
     """Hash of the code and data a single check depends on (readers, parse, analysis, rules, engine
     and the batch's own extraction, the shipped corpora and models): "rule versions" that change
-    whenever any rule or what it relies on changes, not only with the release number."""
-    global _CODE_FINGERPRINT
-    if _CODE_FINGERPRINT is None:
+    whenever any rule or what it relies on changes, not only with the release number.
+    ``everything``: every module of the package (renderers, CLI too): what a batch's outputs depend on."""
+    if everything not in _FINGERPRINTS:
         import textcheck
         from textcheck.resources import corpus_path
 
         pkg = Path(textcheck.__file__).parent
         h = hashlib.sha256()
-        skip = {"cli", "serve", "render"}
+        skip = set() if everything else {"cli", "serve", "render"}
         for p in sorted(pkg.rglob("*.py")):
             rel = p.relative_to(pkg)
-            if rel.parts[0] in skip or (rel.parts[0] == "batch" and rel.name not in ("worker.py", "signatures.py")):
+            if rel.parts[0] in skip or (not everything and rel.parts[0] == "batch"
+                                        and rel.name not in ("worker.py", "signatures.py")):
                 continue
             h.update(str(rel).encode() + b"\0" + p.read_bytes() + b"\0")
         for root in sorted({corpus_path().resolve(), (pkg / "models").resolve(), (pkg.parent / "models").resolve()}):
@@ -82,8 +83,13 @@ def code_fingerprint() -> str:
                 for p in sorted(root.rglob("*")):
                     if p.is_file():
                         h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
-        _CODE_FINGERPRINT = h.hexdigest()
-    return _CODE_FINGERPRINT
+        _FINGERPRINTS[everything] = h.hexdigest()
+    return _FINGERPRINTS[everything]
+
+
+def package_fingerprint() -> str:
+    """``code_fingerprint`` of the whole package: what year-pair pages and a batch's outputs depend on."""
+    return code_fingerprint(everything=True)
 
 
 def config_fingerprint(config: Config, opts: dict[str, Any], template: list[str]) -> str:
@@ -302,6 +308,7 @@ def _check_bytes(data: bytes, path: str) -> dict[str, Any]:
     sigs = signatures([p["text"] for p in paras]).astype("<u4").tobytes() if paras else b""
     res = result.to_dict()
     head = {k: res.get(k) for k in ("issuer", "resolved_issuer", "year")}
+    head["signature_date"] = (res.get("identity") or {}).get("signature_date")  # the copy's direction
     return {
         "summary": {"status": "ok" if result.is_report else "not-report", "error": None, "head": head,
                     "narrative_chars": narrative_chars, "n_paragraphs": len(paras)},
@@ -362,10 +369,11 @@ def run_checks(
             except TextcheckError as exc:
                 finish(i, _unreadable(path, exc.message))
                 continue
-            key = cache_key(hashlib.sha256(data).hexdigest(), path, fingerprint)
+            sha = hashlib.sha256(data).hexdigest()
+            key = cache_key(sha, path, fingerprint)
             hit = store.summary(key) if use_cache else None
             if hit is not None:
-                finish(i, dict(hit, path=path, key=key, cached=True))
+                finish(i, dict(hit, path=path, key=key, sha256=sha, cached=True))
                 continue
             if pool is None:
                 from pebble import ProcessPool
@@ -374,7 +382,7 @@ def run_checks(
             while len(pending) >= max(2, jobs * 3):
                 _collect(pending, store, finish, timeout, state, block=True)
             fut = pool.schedule(check_task, args=(path, data), timeout=timeout)
-            pending[fut] = (i, key, path)
+            pending[fut] = (i, key, path, sha)
             del data
         while pending:
             _collect(pending, store, finish, timeout, state, block=True)
@@ -394,7 +402,7 @@ def run_checks(
 def _collect(pending: dict, store: Store, finish, timeout: float | None, state: dict, *, block: bool) -> None:
     ready, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
     for fut in sorted(ready, key=lambda f: pending[f][0]):
-        i, key, path = pending.pop(fut)
+        i, key, path, sha = pending.pop(fut)
         try:
             parts = fut.result()
         except FutureTimeout:
@@ -410,7 +418,7 @@ def _collect(pending: dict, store: Store, finish, timeout: float | None, state: 
                 parts = {"summary": {"status": "unreadable", "error": MSG_BUG.format(detail=detail), "budget": True}}
                 summary = parts["summary"]
                 summary.pop("budget")
-                finish(i, dict(summary, path=path, key=key, cached=False))
+                finish(i, dict(summary, path=path, key=key, sha256=sha, cached=False))
                 continue
             code = exc.exitcode
             if code == _EXIT_MEMORY:
@@ -423,7 +431,7 @@ def _collect(pending: dict, store: Store, finish, timeout: float | None, state: 
         summary = parts["summary"]
         if not summary.pop("budget", False):  # a budget overrun is not cached: a larger budget retries
             store.put(key, parts)
-        finish(i, dict(summary, path=path, key=key, cached=False))
+        finish(i, dict(summary, path=path, key=key, sha256=sha, cached=False))
 
 
 def _stop(pool) -> None:

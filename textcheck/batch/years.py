@@ -75,11 +75,29 @@ def find_pairs(records: list[dict[str, Any]], scored: Sequence[int]) -> list[tup
     return sorted(pairs, key=lambda p: (p[1], p[0]))
 
 
+_PAIR_CODE: list[str] = []
+
+
+def pair_code_fingerprint() -> str:
+    """What a year pair's summary and side-by-side page depend on: the check code
+    (``worker.code_fingerprint``: compare, alignment, rules...) and the renderers other than the batch's
+    own tables and pages (an edit to the batch's index or tables does not redo every year pair)."""
+    if not _PAIR_CODE:
+        import textcheck
+        from textcheck.batch.worker import code_fingerprint
+
+        h = hashlib.sha256(code_fingerprint().encode())
+        for p in sorted((Path(textcheck.__file__).parent / "render").glob("*.py")):
+            if not p.name.startswith("batch_"):
+                h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        _PAIR_CODE.append(h.hexdigest())
+    return _PAIR_CODE[0]
+
+
 def _fingerprint(config: Config) -> str:
     """What a pair summary depends on besides the two files: tool version and configuration."""
     from textcheck import __version__
-
-    blob = json.dumps({"version": __version__, "disabled": sorted(config.disabled),
+    blob = json.dumps({"version": __version__, "code": pair_code_fingerprint(), "disabled": sorted(config.disabled),
                        "severities": {k: v.value for k, v in sorted(config.severities.items())},
                        "options": config.options, "issuer": config.issuer},
                       sort_keys=True, ensure_ascii=False, default=str)
@@ -120,27 +138,41 @@ def _summary(result, old_path: str) -> dict[str, Any]:
     }
 
 
+def _cached(job: tuple[str, str, str | None, str | None]) -> dict[str, Any] | None:
+    """The cached summary of one pair (with its page, when pages are wanted), or None."""
+    old_path, new_path, old_sha, new_sha = job
+    key = _pair_key(old_sha, new_sha)
+    cache_dir = _P.get("cache_dir")
+    if not (cache_dir and key and _P.get("use_cache")):
+        return None
+    cache = Path(cache_dir) / "pairs" / f"{key}.json"
+    page_file = cache.with_suffix(".html")
+    try:
+        summary = json.loads(cache.read_text(encoding="utf-8"))
+        if _P.get("page") is None or page_file.is_file():
+            summary["old_path"] = old_path
+            summary["page_file"] = str(page_file) if _P.get("page") else None
+            for f in summary["findings"]:
+                f["path"] = new_path
+            return summary
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
 def compare_pair(job: tuple[str, str, str | None, str | None]) -> dict[str, Any] | None:
     """One pair (old path, new path, old sha256, new sha256): its summary, or None when either file
     cannot be read any more. Never raises for bad input."""
     from textcheck.compare import compare_paths
 
     old_path, new_path, old_sha, new_sha = job
+    hit = _cached(job)
+    if hit is not None:
+        return hit
     key = _pair_key(old_sha, new_sha)
     cache_dir = _P.get("cache_dir")
     cache = Path(cache_dir) / "pairs" / f"{key}.json" if cache_dir and key else None
     page_file = cache.with_suffix(".html") if cache else None
-    if cache and _P.get("use_cache"):
-        try:
-            summary = json.loads(cache.read_text(encoding="utf-8"))
-            if _P.get("page") is None or page_file.is_file():
-                summary["old_path"] = old_path
-                summary["page_file"] = str(page_file) if _P.get("page") else None
-                for f in summary["findings"]:
-                    f["path"] = new_path
-                return summary
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
     try:
         result = compare_paths(old_path, new_path, _P["config"], max_bytes=_P["max_bytes"])
     except TextcheckError:
@@ -177,16 +209,55 @@ def compare_pairs(
              "page": page, "fingerprint": _fingerprint(config)}
     work = [(records[o]["path"], records[n]["path"], records[o].get("sha256"), records[n].get("sha256"))
             for o, n in pairs]
-    if jobs <= 1 or len(work) <= 1:
-        _init(state)
-        out = [compare_pair(w) for w in work]
+    _init(state)  # the parent reads the cached pairs itself: no worker starts when all are cached
+    out = [_cached(w) for w in work]
+    todo = [k for k, hit in enumerate(out) if hit is None]
+    if jobs <= 1 or len(todo) <= 1:
+        for k in todo:
+            out[k] = compare_pair(work[k])
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(state,)) as ex:
-            out = list(ex.map(compare_pair, work, chunksize=chunk))
+        _compare_in_workers(work, todo, out, state, jobs)
     return out
+
+
+def _init_worker(state: dict[str, Any]) -> None:
+    """In each pair worker: Ctrl-C is the parent's to handle, die with the parent, the shared state."""
+    import signal
+
+    from textcheck.batch.worker import _die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _init(state)
+
+
+def _compare_in_workers(work, todo: list[int], out: list, state: dict[str, Any], jobs: int) -> None:
+    """``compare_pair`` of ``work[k]`` for ``k`` in ``todo`` into ``out[k]``, in worker processes.
+    Ctrl-C / SIGTERM stops the workers at once and raises ``BatchInterrupted`` (the pairs compared so
+    far are in the cache, a rerun reuses them)."""
+    from pebble import ProcessPool
+
+    from textcheck.batch.worker import BatchInterrupted, _Interrupt, _stop, _trap_signals
+
+    restore = _trap_signals()
+    pool = None
+    done = 0
+    try:
+        pool = ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(state,))
+        futures = [(k, pool.schedule(compare_pair, args=(work[k],))) for k in todo]
+        for k, fut in futures:
+            try:
+                out[k] = fut.result()
+            except Exception:  # noqa: BLE001 - a worker that crashed on one pair: that pair is left out
+                out[k] = None
+            done += 1
+    except _Interrupt as exc:
+        raise BatchInterrupted(exc.signum, done, len(todo), unit="对上年对照") from None
+    finally:
+        restore()
+        if pool is not None:
+            _stop(pool)
 
 
 def pair_findings(summary: dict[str, Any] | None) -> list[Finding]:

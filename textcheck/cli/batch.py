@@ -37,13 +37,11 @@ def batch(
     结果写入输出文件夹（汇总表 CSV/Excel、问题清单 JSONL、可排序的网页总览和每份报告的详情页）。"""
     from textcheck.batch.discover import discover
     from textcheck.batch.options import batch_options
-    from textcheck.batch.run import run_batch
     from textcheck.batch.score import score_weights
-    from textcheck.finding import exit_code
     from textcheck.batch.decisions import load_decisions
     from textcheck.batch.units import expected_units
     from textcheck.output import refuse_inputs_as_outputs
-    from textcheck.render.batch_output import _SUMMARY_FILES as SUMMARY_FILES, output_count, pair_page, write_outputs
+    from textcheck.render.batch_output import _SUMMARY_FILES as SUMMARY_FILES, pair_page
 
     cfg = load_config_or_exit(config, inputs=paths, select=select, ignore=ignore, verbose=verbose)
     try:
@@ -88,41 +86,28 @@ def batch(
     show = not quiet and _interactive()
     from contextlib import ExitStack
 
+    from textcheck.batch import snapshot
     from textcheck.batch.outdir import output_folder
 
+    max_bytes = int(max_size * 1024 * 1024)
+    key = snapshot.run_key(files, old_files, cfg, outdir=output, max_bytes=max_bytes, decisions=decided,
+                           expect=expect)
     guard = ExitStack()
     try:
         guard.enter_context(output_folder(output, wait=wait))  # one run per output folder, marked as output
-        if show:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                          console=err, transient=True) as prog:
-                task = prog.add_task("检查报告", total=len(files))
-                stages: dict[str, object] = {}
-
-                def stage(name: str) -> None:  # the previous stage is done; the next one has no count
-                    for t in stages.values():
-                        prog.update(t, total=1, completed=1)
-                    if name != "write":
-                        stages[name] = prog.add_task(_STAGE_LABEL[name], total=None)
-
-                prog.update(task, total=len(files) + len(old_files))
-                result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
-                                   max_bytes=int(max_size * 1024 * 1024), progress=lambda k: prog.advance(task, k),
-                                   stage=stage, **extra)
-                stage("write")
-                written = prog.add_task(_STAGE_LABEL["write"], total=output_count(result))
-                write_outputs(result, output, progress=lambda k: prog.advance(written, k))
+        snap = None if no_cache else snapshot.fresh(cache, output, key, SUMMARY_FILES)
+        if snap is not None:  # nothing changed since the last run, its outputs are intact: nothing to do
+            st = dict(snap["stats"], checked=0, cached=snap["stats"]["files"])
+            expected, worst = snap["expected"], snap["worst"]
         else:
-            result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
-                               max_bytes=int(max_size * 1024 * 1024), **extra)
-            write_outputs(result, output)
+            snapshot.clear(cache, output)
+            result = _run(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, output)
+            st, expected, worst = result.stats, result.expected, _worst(result)
+            snapshot.save(cache, output, key, SUMMARY_FILES, stats=st, expected=expected, worst=worst)
     except TextcheckError as exc:
         fail(str(exc))
     finally:
         guard.close()
-    st = result.stats
     if not quiet:
         err.print(
             f"共 {st['files']} 个文件：年度报告 {st['reports']} 份，不是年度报告 {st['not_reports']} 个，"
@@ -130,11 +115,87 @@ def batch(
             f"与上年对照 {st['year_pairs']} 对，重复提交 {st['duplicates']} 份；"
             f"雷同组 {st['copy_groups']} 个。结果已写入 {escape(str(output))}"
         )
-        for e in result.expected:
+        for e in expected:
             names = "、".join(u["name"] for u in e["missing"][:20]) + ("等" if len(e["missing"]) > 20 else "")
             err.print(f"{escape(e['path'])}：应报送 {e['expected']} 个单位，未报送 {len(e['missing'])} 个"
                       + (f"（{escape(names)}）" if names else ""))
-    raise typer.Exit(exit_code(result.findings(), fail_on.value))
+    raise typer.Exit(_exit(worst, fail_on.value))
+
+
+def _worst(result) -> str | None:
+    """The most severe finding of the batch ("error", "warning", "info"), from the rows' counts."""
+    for sev in ("error", "warning", "info"):
+        if any(r["summary"].get(sev) for r in result.reports):
+            return sev
+    return None
+
+
+def _exit(worst: str | None, fail_on: str) -> int:
+    """``finding.exit_code`` from the most severe finding only."""
+    from textcheck.finding import Severity
+
+    if worst is None or fail_on == "never":
+        return 0
+    return 1 if Severity.parse(worst).rank >= Severity.parse(fail_on).rank else 0
+
+
+def _run(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, output):
+    """Check, match, score and write the outputs (with progress bars for a person at a terminal)."""
+    from textcheck.batch.run import run_batch
+    from textcheck.render.batch_output import output_count, write_outputs
+
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err, transient=True) as prog:
+            task = prog.add_task("检查报告", total=len(files) + len(extra["history"]))
+            stages: dict[str, object] = {}
+
+            def stage(name: str) -> None:  # the previous stage is done; the next one has no count
+                for t in stages.values():
+                    prog.update(t, total=1, completed=1)
+                if name != "write":
+                    stages[name] = prog.add_task(_STAGE_LABEL[name], total=None)
+
+            result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache,
+                               max_bytes=max_bytes, progress=lambda k: prog.advance(task, k), stage=stage, **extra)
+            stage("write")
+            written = prog.add_task(_STAGE_LABEL["write"], total=output_count(result))
+            write_outputs(result, output, progress=lambda k: prog.advance(written, k))
+    else:
+        timings = _Timings()  # scripts/bench_batch.py reads where the time went (TEXTCHECK_BATCH_TIMINGS)
+        result = run_batch(files, cfg, jobs=n_jobs, cache_dir=cache, use_cache=not no_cache, max_bytes=max_bytes,
+                           stage=timings.stage, **extra)
+        timings.stage("write")
+        write_outputs(result, output)
+        timings.done(result.stats)
+    return result
+
+
+class _Timings:
+    """Seconds per stage of a batch, written as JSON to the file named by the environment variable
+    ``TEXTCHECK_BATCH_TIMINGS`` when it is set (for scripts/bench_batch.py; nothing otherwise)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.path = os.environ.get("TEXTCHECK_BATCH_TIMINGS")
+        self.clock = time.perf_counter
+        self.last, self.name = self.clock(), "check"
+        self.seconds: dict[str, float] = {}
+
+    def stage(self, name: str) -> None:
+        now = self.clock()
+        self.seconds[self.name] = round(now - self.last, 3)
+        self.last, self.name = now, name
+
+    def done(self, stats: dict) -> None:
+        self.stage("end")
+        if self.path:
+            import json
+
+            Path(self.path).write_text(json.dumps({"seconds": self.seconds, "stats": stats}), encoding="utf-8")
 
 
 def _interactive() -> bool:

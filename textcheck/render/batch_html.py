@@ -101,14 +101,33 @@ def _options(values) -> str:
 
 
 def render_index(result) -> str:
+    return "".join(index_chunks(result))
+
+
+def index_chunks(result):
+    """index.html piece by piece, a table row at a time (a national batch's overview is never held
+    whole in memory); the pieces joined are ``render_index``."""
+    prefix, suffix = _page("批量检查结果", "\x00", _SORT_JS + _FILTER_JS).split("\x00")
+    yield prefix
+    for k, part in enumerate(_index_parts(result)):
+        yield part if k == 0 else "\n" + part
+    yield suffix
+
+
+def _rules_of(r: dict[str, Any]) -> list[str]:
+    """The rules with findings in a report, from its counts (no findings read)."""
+    return sorted(rid for rid, n in r["counts"].items() if n)
+
+
+def _index_parts(result):
     st = result.stats
     total = len(result.reports)
     reports = result.reports
     regions = sorted({"/".join(path.split("/")[: k + 1]) for r in reports if (path := _region_path(r))
                       for k in range(len(path.split("/")))})
     levels = sorted({r["level"] for r in reports if r["level"]}, key=lambda v: list(LEVEL_LABEL).index(v) if v in LEVEL_LABEL else 9)
-    used_rules = sorted({f.rule for r in reports for f in r["findings"]})
-    parts = [
+    used_rules = sorted({rid for r in reports for rid in _rules_of(r)})
+    yield from [
         "<h1>政府信息公开工作年度报告批量检查结果</h1>",
         f'<p>共 {st["files"]} 个文件：年度报告 {st["reports"]} 份，不是年度报告 {st["not_reports"]} 个，'
         f'无法读取 {st["unreadable"]} 个；与上年报告对照 {st.get("year_pairs", 0)} 对；重复提交 {st.get("duplicates", 0)} 份；'
@@ -128,17 +147,17 @@ def render_index(result) -> str:
     ]
     cols = ["序号", "文件", "发布机关", "地区", "层级", "年度", "得分", "状态", "错误", "警告", "提示",
             "与上年重复率", "抄袭比例", "雷同组", "待审核"]
-    parts.append("".join(f"<th>{escape(c)}</th>" for c in cols))
-    parts.append("</tr></thead><tbody>")
+    yield "".join(f"<th>{escape(c)}</th>" for c in cols)
+    yield "</tr></thead><tbody>"
     for k, r in enumerate(reports):
         link = f'reports/{page_name(k, total)}'
         label, _ = _band(r["score"])
-        rules = " ".join(sorted({f.rule for f in r["findings"]}))
+        rules = " ".join(_rules_of(r))
         prior = r.get("prior_ratio")
         prior_cell = _fmt_ratio(prior)
         if prior is not None and has_compare_page(r):
             prior_cell = f'<a href="compare/{page_name(k, total)}">{prior_cell}</a>'
-        pending = sum(1 for d, _ in r.get("decisions") or [] if d == "pending")
+        pending = r["pending"] if "pending" in r else sum(1 for d, _ in r.get("decisions") or [] if d == "pending")
         search = f'{r["path"]} {r["issuer"] or ""}'.lower()
         attrs = (f' data-q="{escape(search)}" data-region="{escape(_region_path(r))}" data-level="{escape(r["level"] or "")}"'
                  f' data-band="{escape(label or "-")}" data-rules="{escape(rules)}"')
@@ -159,12 +178,11 @@ def render_index(result) -> str:
             f'<td>{escape("、".join(r["groups"]))}</td>',
             f'<td class="n">{pending}</td>',
         ]
-        parts.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
-    parts.append(_regions_html(result))
-    parts.append(_expected_html(result))
-    parts.append(_groups_html(result, prefix="reports/", only=None))
-    return _page("批量检查结果", "\n".join(parts), _SORT_JS + _FILTER_JS)
+        yield f"<tr{attrs}>" + "".join(cells) + "</tr>"
+    yield "</tbody></table>"
+    yield _regions_html(result)
+    yield _expected_html(result)
+    yield _groups_html(result, prefix="reports/", only=None)
 
 
 def _regions_html(result) -> str:

@@ -55,17 +55,17 @@ def write_outputs(result: "BatchResult", outdir: Path, progress: Callable[[int],
             write_if_changed(folders["compare"] / name, page, durable=False)
         if progress:
             progress(1)
-    render = {
-        "summary.csv": batch_tables.render_csv,
-        "summary.xlsx": batch_tables.render_xlsx,
-        "decisions.csv": lambda r: batch_tables.render_decisions_csv(r, batch_html.page_name),
-        "index.html": lambda r: batch_html.render_index(r).encode("utf-8"),
-    }
     for name in _SUMMARY_FILES:  # index.html last
         if name == "findings.jsonl":
             write_chunks_if_changed(outdir / name, batch_tables.jsonl_chunks(result))
+        elif name == "summary.csv":
+            write_chunks_if_changed(outdir / name, batch_tables.summary_csv_chunks(result))
+        elif name == "decisions.csv":
+            write_chunks_if_changed(outdir / name, batch_tables.decisions_csv_chunks(result, batch_html.page_name))
+        elif name == "index.html":  # a row at a time
+            write_chunks_if_changed(outdir / name, (c.encode("utf-8") for c in batch_html.index_chunks(result)))
         else:
-            write_if_changed(outdir / name, render[name](result))
+            write_if_changed(outdir / name, batch_tables.render_xlsx(result))
         written.append(outdir / name)
         if progress:
             progress(1)

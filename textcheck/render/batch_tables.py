@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 from textcheck.batch.decisions import COMMENT_HEADER, DECISION_HEADER, FP_HEADER, LABEL as DECISION_LABEL, SHEET
 from textcheck.batch.review import region_summary
@@ -85,7 +86,11 @@ def sorted_reports(result) -> list[tuple[int, dict[str, Any]]]:
 
 def _row(r: dict[str, Any], result) -> list[Any]:
     reg = r.get("region") or {}
-    decisions = [d for d, _ in r.get("decisions") or []]
+    if "pending" in r:  # a batch row: the counts, without reading the report's decisions
+        pending, dismissed = r["pending"], r["dismissed"]
+    else:
+        decisions = [d for d, _ in r.get("decisions") or []]
+        pending, dismissed = decisions.count("pending"), decisions.count("dismissed")
     prev = r.get("previous") or {}
     return [
         r["path"],
@@ -105,33 +110,48 @@ def _row(r: dict[str, Any], result) -> list[Any]:
         r["summary"]["error"],
         r["summary"]["warning"],
         r["summary"]["info"],
-        sum(1 for d in decisions if d == "pending"),
-        sum(1 for d in decisions if d == "dismissed"),
+        pending,
+        dismissed,
         r["error"] or "",
     ]
 
 
-def rows(result) -> list[list[Any]]:
-    return [_row(r, result) for _, r in sorted_reports(result)]
+def rows(result) -> Iterator[list[Any]]:
+    """The summary rows, lowest score first (one at a time)."""
+    for _, r in sorted_reports(result):
+        yield _row(r, result)
 
 
-def _csv(head: list[str], body: list[list[Any]]) -> bytes:
+def csv_chunks(head: list[str], body: Iterable[list[Any]], rows_per_chunk: int = 1000) -> Iterator[bytes]:
+    """A CSV (UTF-8 with BOM, CRLF) piece by piece: never held whole in memory."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(head)
-    w.writerows([csv_text(v) for v in row] for row in body)
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    yield b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    for chunk in iter(lambda: list(itertools.islice(body, rows_per_chunk)), []):
+        buf.seek(0)
+        buf.truncate()
+        w.writerows([csv_text(v) for v in row] for row in chunk)
+        yield buf.getvalue().encode("utf-8")
+
+
+def _csv(head: list[str], body: Iterable[list[Any]]) -> bytes:
+    return b"".join(csv_chunks(head, iter(body)))
 
 
 def render_csv(result) -> bytes:
     return _csv(header(result), rows(result))
 
 
-def issue_rows(result, page_name) -> list[list[Any]]:
-    """One row per finding of every checked report (the 问题清单), reports lowest score first."""
+def summary_csv_chunks(result) -> Iterator[bytes]:
+    return csv_chunks(header(result), rows(result))
+
+
+def issue_rows(result, page_name) -> Iterator[list[Any]]:
+    """One row per finding of every checked report (the 问题清单), reports lowest score first; one
+    report's findings read at a time."""
     from textcheck.parse import SECTION_TITLE
 
-    out = []
     n = 0
     for k, r in sorted_reports(result):
         if r["status"] == "unreadable":
@@ -141,16 +161,22 @@ def issue_rows(result, page_name) -> list[list[Any]]:
         for f, fp, (decision, comment) in zip(r["findings"], r["fingerprints"], r["decisions"]):
             n += 1
             link = f"reports/{page_name(k, len(result.reports))}" + (f"#L{f.line}" if f.line else "")
-            out.append([n, r["path"], r["issuer"] or "", where, SECTION_TITLE.get(f.section, f.section or "全文"),
-                        rule_label(f.rule), f.severity.label, f.line or "", f.message, f.text or "", link,
-                        DECISION_LABEL[decision], comment, fp])
-    return out
+            yield [n, r["path"], r["issuer"] or "", where, SECTION_TITLE.get(f.section, f.section or "全文"),
+                   rule_label(f.rule), f.severity.label, f.line or "", f.message, f.text or "", link,
+                   DECISION_LABEL[decision], comment, fp]
+
+
+def _decision_rows(result, page_name) -> Iterator[list[Any]]:
+    for row in issue_rows(result, page_name):
+        yield [row[13], row[11], row[12], row[1], row[2], row[5], row[6], row[8], row[9]]
 
 
 def render_decisions_csv(result, page_name) -> bytes:
-    body = [[row[13], row[11], row[12], row[1], row[2], row[5], row[6], row[8], row[9]]
-            for row in issue_rows(result, page_name)]
-    return _csv(DECISIONS_HEADER, body)
+    return _csv(DECISIONS_HEADER, _decision_rows(result, page_name))
+
+
+def decisions_csv_chunks(result, page_name) -> Iterator[bytes]:
+    return csv_chunks(DECISIONS_HEADER, _decision_rows(result, page_name))
 
 
 def _width(value: Any) -> int:
@@ -158,44 +184,55 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def _put(ws, row: int, col: int, value: Any):
-    """One cell; text is always a string cell (never a formula), shown as written."""
+def _cell(ws, value: Any, **style: Any):
+    """One write-only cell; text is always a string cell (never a formula), shown as written."""
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str):
         value = visible(value)
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         if value.startswith(_FORMULA_START):
             cell.quotePrefix = True
-        return cell
-    return ws.cell(row=row, column=col, value=value)
+    else:
+        cell = WriteOnlyCell(ws, value=value)
+    for name, v in style.items():
+        if v is not None:
+            setattr(cell, name, v)
+    return cell
 
 
-def _sheet(ws, head: list[str], body: list[list[Any]], *, freeze: str = "B2", widths_from: int = 500,
-           max_width: int = 60) -> None:
-    """Header, rows, bold wrapped header, frozen panes, autofilter, column widths, print setup
-    (landscape, fit to one page wide, header row repeated on every page)."""
+def _sheet(ws, head: list[str], body: Iterable[list[Any]], *, freeze: str = "B2", widths_from: int = 500,
+           max_width: int = 60, style: Callable[[int, list[Any]], dict[int, dict[str, Any]]] | None = None,
+           ) -> int:
+    """Header, rows, bold wrapped header, frozen panes, autofilter, column widths (from the first
+    ``widths_from`` rows), print setup (landscape, fit to one page wide, header row repeated on every
+    page). Rows are streamed (openpyxl write-only mode): ``style(row_number, row)`` gives the styles
+    of some of its cells ({column index from 0: {attribute: value}}). Returns the number of rows."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    bold = Font(bold=True)
-    for c, name in enumerate(head, 1):
-        cell = _put(ws, 1, c, name)
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(body, 2):
-        for c, value in enumerate(row, 1):
-            _put(ws, r, c, value)
+    body = iter(body)
+    first = list(itertools.islice(body, widths_from))
     ws.freeze_panes = freeze
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, len(body) + 1)}"
     for idx, name in enumerate(head, 1):
-        values = [name] + [row[idx - 1] for row in body[:widths_from]]
+        values = [name] + [row[idx - 1] for row in first]
         width = max(_width(v) for v in values) + 2
         ws.column_dimensions[get_column_letter(idx)].width = max(6, min(max_width, width))
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    bold = Font(bold=True)
+    top = Alignment(wrap_text=True, vertical="top")
+    ws.append([_cell(ws, name, font=bold, alignment=top) for name in head])
+    n = 0
+    for n, row in enumerate(itertools.chain(first, body), 1):
+        extra = style(n + 1, row) if style else {}
+        ws.append([_cell(ws, v, **extra.get(c, {})) for c, v in enumerate(row)])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, n + 1)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    return n
 
 
 def _fill(hex_colour: str):
@@ -205,74 +242,81 @@ def _fill(hex_colour: str):
 
 
 def render_xlsx(result) -> bytes:
+    """summary.xlsx, written row by row (openpyxl write-only mode: a national batch's workbook is
+    never held as cell objects in memory)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
+    wb = Workbook(write_only=True)
+    fills: dict[str, Any] = {}
+
+    def band_fill(value: Any):
+        band = score_band(value if isinstance(value, (int, float)) and not isinstance(value, bool) else None)
+        if not band:
+            return None
+        return fills.setdefault(band[1], _fill(band[1]))
+
+    ws = wb.create_sheet("汇总")
     head = header(result)
-    body = rows(result)
-    _sheet(ws, head, body)
-    score_col = head.index("得分") + 1
-    ratio_col = head.index("抄袭比例") + 1
-    prior_col = head.index("与上年重复率") + 1
-    for row in ws.iter_rows(min_row=2):
-        row[ratio_col - 1].number_format = "0.0%"
-        row[prior_col - 1].number_format = "0.0%"
-        cell = row[score_col - 1]
-        cell.number_format = "0.0"
-        band = score_band(cell.value if isinstance(cell.value, (int, float)) else None)
-        if band:
-            cell.fill = _fill(band[1])
+    score_col = head.index("得分")
+    ratio_col = head.index("抄袭比例")
+    prior_col = head.index("与上年重复率")
+
+    def summary_style(_n: int, row: list[Any]) -> dict[int, dict[str, Any]]:
+        return {ratio_col: {"number_format": "0.0%"}, prior_col: {"number_format": "0.0%"},
+                score_col: {"number_format": "0.0", "fill": band_fill(row[score_col])}}
+
+    _sheet(ws, head, rows(result), style=summary_style)
 
     issues = wb.create_sheet(SHEET)
-    ibody = issue_rows(result, page_name)
-    _sheet(issues, ISSUES_HEADER, ibody, freeze="C2", max_width=50)
-    link_col = ISSUES_HEADER.index("链接") + 1
-    for r in range(2, len(ibody) + 2):
-        cell = issues.cell(row=r, column=link_col)
-        cell.hyperlink = cell.value
-    if ibody:
+    link_col = ISSUES_HEADER.index("链接")
+
+    def link_style(_n: int, row: list[Any]) -> dict[int, dict[str, Any]]:
+        return {link_col: {"hyperlink": row[link_col]}}
+
+    n_issues = _sheet(issues, ISSUES_HEADER, issue_rows(result, page_name), freeze="C2", max_width=50,
+                      style=link_style)
+    if n_issues:
         dv = DataValidation(type="list", formula1='"确认,不采纳"', allow_blank=True,
                             promptTitle="审核结论", prompt="确认 或 不采纳（空白为待审核）")
-        col = ISSUES_HEADER.index(DECISION_HEADER) + 1
-        from openpyxl.utils import get_column_letter
-
-        dv.add(f"{get_column_letter(col)}2:{get_column_letter(col)}{len(ibody) + 1}")
-        issues.add_data_validation(dv)
+        col = get_column_letter(ISSUES_HEADER.index(DECISION_HEADER) + 1)
+        dv.add(f"{col}2:{col}{n_issues + 1}")
+        issues.data_validations.append(dv)
 
     regions = wb.create_sheet("按地区")
     rbody = [[row["province"], row["city"], row["county"], REGION_KIND[row["kind"]], row["reports"],
               row["average"], row["lowest"], row["errors"], row["carryover_over"]] for row in region_summary(result.reports)]
-    _sheet(regions, REGION_HEADER, rbody, freeze="A2")
-    from openpyxl.styles import Font
+    bold = Font(bold=True)
 
-    for r, row in enumerate(rbody, 2):
-        if row[3]:
-            for c in range(1, len(REGION_HEADER) + 1):
-                regions.cell(row=r, column=c).font = Font(bold=True)
-        band = score_band(row[5])
-        if band:
-            regions.cell(row=r, column=6).fill = _fill(band[1])
+    def region_style(_n: int, row: list[Any]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {c: {"font": bold} for c in range(len(REGION_HEADER))} if row[3] else {}
+        fill = band_fill(row[5])
+        if fill is not None:
+            out.setdefault(5, {})["fill"] = fill
+        return out
 
-    pairs = [(k, r) for k, r in sorted_reports(result) if r.get("previous")]
-    if pairs:
+    _sheet(regions, REGION_HEADER, rbody, freeze="A2", style=region_style)
+
+    if any(r.get("previous") for r in result.reports):
         from textcheck.parse import SECTIONS
 
         years = wb.create_sheet("年度对照")
         yhead = ["文件", "发布机关", "年度", "上年报告", "与上年重复率"] + [title for _, title in SECTIONS] + ["照搬上年段落数", "对照页"]
-        ybody = []
-        for k, r in pairs:
-            prev = r["previous"]
-            by_key = {sec["key"]: sec for sec in prev.get("sections") or []}
-            ybody.append([r["path"], r["issuer"] or "", r["year"] or "", prev["old_path"], _pct(prev.get("ratio")),
-                          *[_pct((by_key.get(key) or {}).get("ratio")) for key, _ in SECTIONS],
-                          prev.get("carried_paragraphs", 0), f"compare/{page_name(k, len(result.reports))}"])
-        _sheet(years, yhead, ybody, max_width=40)
-        for row in years.iter_rows(min_row=2, min_col=5, max_col=5 + len(SECTIONS)):
-            for cell in row:
-                cell.number_format = "0.0%"
+
+        def year_rows():
+            for k, r in sorted_reports(result):
+                prev = r.get("previous")
+                if not prev:
+                    continue
+                by_key = {sec["key"]: sec for sec in prev.get("sections") or []}
+                yield [r["path"], r["issuer"] or "", r["year"] or "", prev["old_path"], _pct(prev.get("ratio")),
+                       *[_pct((by_key.get(key) or {}).get("ratio")) for key, _ in SECTIONS],
+                       prev.get("carried_paragraphs", 0), f"compare/{page_name(k, len(result.reports))}"]
+
+        pct = {c: {"number_format": "0.0%"} for c in range(4, 5 + len(SECTIONS))}
+        _sheet(years, yhead, year_rows(), max_width=40, style=lambda _n, _row: pct)
 
     if result.expected:
         miss = wb.create_sheet("未提交")
