@@ -30,7 +30,12 @@ def _jieba(text: str) -> list[tuple[str, int, int]]:
 
 
 def _rjieba(text: str) -> list[tuple[str, int, int]]:
-    return resources._rjieba_segmenter(rjieba)(text)
+    """The port's words, with offsets counted the way jieba's tokenize counts them."""
+    out, start = [], 0
+    for w in resources._rjieba_segmenter(rjieba)(text):
+        out.append((w, start, start + len(w)))
+        start += len(w)
+    return out
 
 
 def _report_files(corpus: bool) -> list:
@@ -61,11 +66,24 @@ def test_rjieba_gives_jiebas_words_on_the_known_differences(text):
 
 
 @needs_rjieba
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(list("aZ09.-_%+#&@/:, \t\n") + list("政府信息公开年度报告镇乡街道工作年件")
                                 + ["\u3400", "\u9fd6", "é", "\r\n", "C", "T", "盘", "++"]), max_size=30).map("".join))
 def test_rjieba_gives_jiebas_words_on_mixed_text(text):
+    # (long runs of two or three characters repeated in patterns can still be segmented differently by
+    # the two HMMs: found in 1 of 522,000 random strings, never in a report; see resources._hmm_tie_possible)
     assert _rjieba(text) == _jieba(text)
+
+
+@needs_rjieba
+@pytest.mark.parametrize("text", ["镇信信信政", "镇镇信信镇镇信", "开作作作告", "作作告告作作告"])
+def test_repeated_characters_where_the_hmms_differ_go_to_jieba(text):
+    assert resources._hmm_tie_possible(text)
+    assert _rjieba(text) == _jieba(text)
+
+
+def test_one_doubled_character_stays_with_the_port():
+    assert not resources._hmm_tie_possible("做到件件有回应，把责任层层压实")
 
 
 @needs_rjieba
@@ -111,9 +129,10 @@ def test_findings_are_the_same_with_either_segmenter_on_the_corpus():
 
 def test_tokens_are_the_segmenters_and_cut_their_words():
     text = "大章镇人民政府2023年政府信息公开工作年度报告，网址www.example.gov.cn。"
-    expected = resources.segmenter()[1](text)
-    assert resources.tokenize(text) == expected
-    assert resources.cut(text) == [w for w, _s, _e in expected]
+    words = resources.segmenter()[1](text)
+    assert resources.cut(text) == words
+    assert resources.tokenize(text) == list(resources.tokenizer().tokenize(text))
+    assert [w for w, _s, _e in resources.tokenize(text)] == words
     assert "".join(resources.cut(text)) == text
     assert resources.tokenize("") == [] and resources.cut("") == []
 
@@ -143,3 +162,19 @@ def test_jieba_loads_without_pkg_resources():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     # not imported, and the None that hid it while jieba loaded is gone (a None entry would count as "in")
     assert out.strip() == "['政府', '信息', '公开'] False True"
+
+
+@needs_rjieba
+@pytest.mark.parametrize("forced,expected", [("", "True rjieba"), ("jieba", "False jieba")])
+def test_preload_imports_the_port_in_the_background_unless_jieba_is_forced(forced, expected):
+    code = (
+        "import sys, threading\n"
+        "from textcheck import resources\n"
+        "resources.preload_segmenter(); resources.preload_segmenter()\n"
+        "threads = [t for t in threading.enumerate() if t.name == 'textcheck-preload-rjieba']\n"
+        "for t in threads: t.join()\n"
+        "print(len(threads) == 1 and 'rjieba' in sys.modules, resources.segmenter()[0])\n"
+    )
+    env = {**os.environ, resources.TOKENIZER_ENV: forced}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+    assert out.strip() == expected

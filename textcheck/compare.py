@@ -109,7 +109,9 @@ def compare_paths(old_path: str, new_path: str, config: Config | None = None, *,
     """Read, parse and compare two reports. Raises ``InputError`` for unreadable input."""
     from textcheck.parse import parse
     from textcheck.readers import DEFAULT_MAX_BYTES, read_path
+    from textcheck.resources import preload_segmenter
 
+    preload_segmenter()
     old = parse(read_path(old_path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
     new = parse(read_path(new_path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
     return compare_documents(old, new, config)

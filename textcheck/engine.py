@@ -145,6 +145,7 @@ def make_finding(spec: RuleSpec, hit: Hit, config: Config, *, path: str, doc: Do
         related=related,
         confidence=round(float(hit.confidence), 3),
         evidence=tuple(sorted(hit.evidence.items())),
+        fix=hit.fix,
         **where,
     )
 
@@ -247,5 +248,7 @@ def check_source(source: Source, config: Config | None = None) -> CheckResult:
 
 def check_path(path: str, config: Config | None = None, *, max_bytes: int | None = None) -> CheckResult:
     from textcheck.readers import DEFAULT_MAX_BYTES, read_path
+    from textcheck.resources import preload_segmenter
 
+    preload_segmenter()
     return check_source(read_path(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES), config)

@@ -72,6 +72,38 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace ``start``..``end`` (offsets in the normalised text, ``Document.text``; end exclusive)
+    with ``replacement`` ("" deletes, ``start == end`` inserts)."""
+
+    start: int
+    end: int
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A mechanical fix of a finding (``textcheck fix``): its edits, what it does (Chinese, for the
+    user), and whether it is certain (``safe``: applied by default; otherwise only when its rule is
+    chosen with ``--select``, because it states something the checker cannot know)."""
+
+    edits: tuple[Edit, ...]
+    description: str
+    safe: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"description": self.description, "safe": self.safe,
+                "edits": [{"start": e.start, "end": e.end, "replacement": e.replacement} for e in self.edits]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "Fix | None":
+        if not d:
+            return None
+        return cls(edits=tuple(Edit(**e) for e in d.get("edits") or ()), description=d.get("description", ""),
+                   safe=bool(d.get("safe", True)))
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem found in one report. Serialised as-is to JSON (schema in docs/)."""
 
@@ -96,12 +128,14 @@ class Finding:
     end_table_row: int | None = None
     page: int | None = None  # pdf: page of ``line`` / ``end_line``
     end_page: int | None = None
+    fix: Fix | None = None  # a mechanical fix, when the rule is sure of it (``textcheck fix``)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["severity"] = self.severity.value
         d["related"] = [asdict(r) for r in self.related]
         d["evidence"] = {k: v for k, v in self.evidence}
+        d["fix"] = self.fix.to_dict() if self.fix is not None else None
         order = ("rule", "severity", "message", "suggestion", "section", "line", "end_line", *LOCATION_FIELDS)
         return {**{k: d[k] for k in order}, **{k: v for k, v in d.items() if k not in order}}
 
@@ -122,6 +156,7 @@ class Finding:
             confidence=d.get("confidence", 1.0),
             evidence=tuple((d.get("evidence") or {}).items()),
             **{k: d.get(k) for k in LOCATION_FIELDS},
+            fix=Fix.from_dict(d.get("fix")),
         )
 
     @property

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from array import array
+from itertools import accumulate, chain
 from importlib import resources as _ir
 from pathlib import Path
 from typing import Any
@@ -121,38 +122,91 @@ _ASCII_RUN = re.compile(r"[A-Za-z0-9+#&._%\-]{2,}")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
-# Where the two implementations differ by construction, the text goes to jieba itself: jieba-rs reads
+# Where the two implementations differ by construction, the text goes to jieba itself (and where their
+# HMM may break a tie differently, see _hmm_tie_possible): jieba-rs reads
 # characters outside jieba's Han range (U+4E00-U+9FD5: extension A, U+9FD6-U+9FFF, compatibility
 # ideographs, the supplementary planes) as Han, and it splits + # & off the dictionary's words that
 # contain them (C++, C#, AT&T).
 _JIEBA_ONLY = re.compile(r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]|(?i:c\+\+|c#|at&t)")
 
 
-def _rjieba_segmenter(rjieba):
-    tokenize = rjieba.tokenize
-    jieba_only = _JIEBA_ONLY.search
+# a letter or digit beside one of + # & . _ % - (or two of those): only a text with one can hold a run
+# that jieba-rs keeps whole and jieba splits; every other text takes jieba-rs's words as they are
+_ASCII_JOIN = re.compile(r"[A-Za-z0-9+#&._%\-][+#&._%\-]|[+#&._%\-][A-Za-z0-9]")
 
-    def segment(text: str) -> list[tuple[str, int, int]]:
+
+# a Han character written twice in a row (overlapping: 信信信 gives two)
+_DOUBLED = re.compile(r"(?=([\u4e00-\u9fd5])\1)")
+_DOUBLED_NEAR = 6  # two doubled characters this close (in characters) may share one HMM run
+
+
+def _hmm_tie_possible(text: str) -> bool:
+    """Whether jieba's and jieba-rs's HMM may choose differently here. Their HMM (for runs of characters
+    that form no dictionary word) scores some segmentations of repeated characters (nearly) the same
+    and each picks its own: 镇信信信政, 镇镇信信镇镇信, 开作作作告. Over 360,000 random strings of a few
+    characters that happened only where a character is written three times in a row or two doubled
+    characters stand within a few characters of each other; one doubled character (做到件件有回应)
+    never differed. Such a text is segmented by jieba itself."""
+    last = -99
+    for m in _DOUBLED.finditer(text):
+        if m.start() - last <= _DOUBLED_NEAR:
+            return True
+        last = m.start()
+    return False
+
+
+def _rjieba_segmenter(rjieba):
+    rcut = rjieba.cut
+    jieba_only = _JIEBA_ONLY.search
+    ascii_join = _ASCII_JOIN.search
+
+    def segment(text: str) -> list[str]:
         if jieba_only(text):
-            return list(tokenizer().tokenize(text))
-        out: list[tuple[str, int, int]] = []
-        for w, s, e in tokenize(text):
-            if e - s > 1 and w.isascii() and not w.isalnum() and _ASCII_RUN.fullmatch(w):
-                pos = s
-                for piece in _JIEBA_SKIP.split(w):
-                    if piece:
-                        out.append((piece, pos, pos + len(piece)))
-                        pos += len(piece)
+            return tokenizer().lcut(text)
+        if _hmm_tie_possible(text):
+            return tokenizer().lcut(text)
+        words = rcut(text)
+        if not ascii_join(text):
+            return words
+        out: list[str] = []
+        for w in words:
+            if len(w) > 1 and w.isascii() and not w.isalnum() and _ASCII_RUN.fullmatch(w):
+                out.extend(p for p in _JIEBA_SKIP.split(w) if p)
             else:
-                out.append((w, s, e))
+                out.append(w)
         return out
 
     return segment
 
 
+_preloading = False
+
+
+def preload_segmenter() -> None:
+    """Start importing rjieba in a background thread (once per process): building its dictionary
+    (~0.1 s, in Rust, without holding the GIL) then overlaps with reading, parsing and the gazetteer.
+    Nothing else changes: the first segmentation imports it as usual (Python's import lock makes it
+    wait for the thread's import rather than repeat it). Called by the commands that will segment
+    (engine.check_path, compare.compare_paths), never where a process may fork afterwards."""
+    global _preloading
+    if _preloading or "rjieba" in sys.modules or os.environ.get(TOKENIZER_ENV, "").strip().lower() == "jieba":
+        return
+    _preloading = True
+    import importlib
+    import threading
+
+    def load() -> None:
+        try:
+            importlib.import_module("rjieba")
+        except ImportError:  # no wheel: jieba is used, and loaded when first needed
+            pass
+
+    threading.Thread(target=load, name="textcheck-preload-rjieba", daemon=True).start()
+
+
 @functools.lru_cache(maxsize=None)
 def segmenter() -> tuple[str, Any]:
-    """(name, function text -> [(word, start, end)]) of the segmenter in use: ``rjieba`` or ``jieba``."""
+    """(name, function text -> words) of the segmenter in use: ``rjieba`` or ``jieba``."""
     choice = os.environ.get(TOKENIZER_ENV, "").strip().lower()
     if choice != "jieba":
         try:
@@ -162,8 +216,7 @@ def segmenter() -> tuple[str, Any]:
                 raise
         else:
             return "rjieba", _rjieba_segmenter(rjieba)
-    tk = tokenizer()
-    return "jieba", lambda text: list(tk.tokenize(text))
+    return "jieba", tokenizer().lcut
 
 
 # Each text is segmented once per process and its words shared by every analysis and rule that asks
@@ -171,24 +224,16 @@ def segmenter() -> tuple[str, Any]:
 # Only the word ends are kept (words are contiguous), a few bytes per word; 2,048 texts at most.
 @functools.lru_cache(maxsize=2048)
 def _ends(text: str) -> array:
-    return array("I", [e for _w, _s, e in segmenter()[1](text)])
+    return array("I", accumulate(map(len, segmenter()[1](text))))
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Words of ``text`` with their character offsets (jieba, precise mode, HMM on)."""
-    out = []
-    start = 0
-    for end in _ends(text):
-        out.append((text[start:end], start, end))
-        start = end
-    return out
+    ends = _ends(text)
+    return [(text[s:e], s, e) for s, e in zip(chain((0,), ends), ends)]
 
 
 def cut(text: str) -> list[str]:
     """Words of ``text`` (jieba, precise mode, HMM on)."""
-    out = []
-    start = 0
-    for end in _ends(text):
-        out.append(text[start:end])
-        start = end
-    return out
+    ends = _ends(text)
+    return [text[s:e] for s, e in zip(chain((0,), ends), ends)]

@@ -1,4 +1,4 @@
-"""Command line: ``textcheck check | rules | explain | demo | batch | compare | serve``.
+"""Command line: ``textcheck check | fix | rules | explain | demo | batch | compare | serve``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable input.
 Each command is a module of this package; they are registered here, in the order ``--help`` lists them.
@@ -16,6 +16,7 @@ from textcheck.cli.batch import batch as batch_command
 from textcheck.cli.check import check as check_command
 from textcheck.cli.common import error
 from textcheck.cli.compare import compare as compare_command
+from textcheck.cli.fix import fix as fix_command
 from textcheck.cli.info import demo as demo_command
 from textcheck.cli.info import explain as explain_command
 from textcheck.cli.info import rules as rules_command
@@ -52,6 +53,7 @@ def _main_options(
 
 
 app.command("check")(check_command)
+app.command("fix")(fix_command)
 app.command("rules")(rules_command)
 app.command("explain")(explain_command)
 app.command("demo")(demo_command)

@@ -15,6 +15,7 @@ from textcheck.cli.common import (
     effective_fail_on,
     escape,
     error,
+    fail,
     exit_code_for,
     load_config_or_exit,
     write_output,
@@ -49,12 +50,18 @@ def check(
     ignore: List[str] = typer.Option([], "--ignore", metavar="规则或类别", help="不运行这些规则（规则编号或类别；优先于 --select）"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误上说明使用了哪个配置文件、关闭了哪些规则"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="批注版.docx",
+                                            help="另存一份带批注的 .docx 文档（每个问题一条批注），原文件不变"),
 ) -> None:
     """检查一份或多份年度报告，按部分列出问题、行号、原文和修改建议。"""
     from textcheck.engine import check_path
 
     cfg = load_config_or_exit(config, issuer, inputs=files, select=select, ignore=ignore, verbose=verbose)
-    refuse_inputs_as_outputs([output] if output is not None else [], files)
+    if annotate is not None and len(files) != 1:
+        fail("--annotate 一次只能用于一份报告")
+    if annotate is not None and annotate.suffix.lower() != ".docx":
+        fail(f"批注版是 Word 文档，请用 .docx 作文件名：{annotate}")
+    refuse_inputs_as_outputs([o for o in (output, annotate) if o is not None], files)
     threshold = effective_fail_on(fail_on, cfg)
     results = []
     for path in files:
@@ -80,6 +87,10 @@ def check(
             width = DEFAULT_WIDTH if output is not None else None
             write_output(output, render(results, width, unreadable=failed), markup=True, color=color)
         confirm_written(output)
+    if annotate is not None and results:
+        from textcheck.cli.annotate import write_annotated
+
+        write_annotated(results[0], annotate)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(exit_code_for(results, threshold))

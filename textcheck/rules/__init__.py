@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from textcheck.document import Document
-from textcheck.finding import Related, Severity
+from textcheck.finding import Edit, Fix, Related, Severity  # noqa: F401 - Edit, Fix: for the rules
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,21 @@ class Hit:
     severity: Severity | None = None  # overrides the rule's default for this hit (e.g. near vs exact)
     start: int | None = None  # exact span in ``Document.text`` when the rule knows it (else the engine's)
     end: int | None = None
+    fix: Fix | None = None  # a mechanical fix the rule is sure of (edits in ``Document.text``)
     # An exclusive rule's hit with its own severity set is a notice, not the claim: it does not silence
     # the other rules (not-a-report's "unsure, checked as a report" info).
+
+
+def delete_lines(doc: Document, line: int, end_line: int, *, blank_after: bool = True) -> Edit:
+    """The edit removing lines ``line``..``end_line`` (1-based, whole lines with their line ends) and,
+    with ``blank_after``, the blank lines after them."""
+    n = len(doc.norm_lines)
+    nxt = end_line + 1
+    while blank_after and nxt <= n and not doc.norm_lines[nxt - 1].strip():
+        nxt += 1
+    start = doc.line_starts[line - 1]
+    end = doc.line_starts[nxt - 1] if nxt <= n else len(doc.text)
+    return Edit(start, end, "")
 
 
 @dataclass

@@ -9,7 +9,7 @@ import struct
 from textcheck.document import Block, BlockKind, Document, shorten
 from textcheck.finding import Related, Severity
 from textcheck.resources import cut
-from textcheck.rules import Context, Hit, rule
+from textcheck.rules import Context, Fix, Hit, delete_lines, rule
 from textcheck.text import comparable, template_share
 
 _TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^。]{0,20}(?:年度报告|工作报告|年报)")
@@ -47,7 +47,14 @@ def similar_pairs(texts: list[str], min_score: float) -> dict[tuple[int, int], f
     reps, out = _exact_buckets(chars, min_score)
     if len(reps) < 2:
         return out
-    words = {i: " ".join(w for w in cut(texts[i]) if comparable(w)) for i in reps}
+    keep: dict[str, bool] = {}  # word -> has a comparable character (words repeat: 的, 政府, 公开 …)
+    words = {}
+    for i in reps:
+        ws = cut(texts[i])
+        for w in ws:
+            if w not in keep:
+                keep[w] = bool(comparable(w))
+        words[i] = " ".join(w for w in ws if keep[w])
     for (i, j), v in _score_candidates(reps, chars, words, min_score).items():
         out[(i, j)] = v
     return out
@@ -206,6 +213,10 @@ def duplicate_paragraph(doc: Document, ctx: Context):
             severity=None if exact else Severity.WARNING,
             confidence=1.0 if exact else round(min(1.0, score / 100.0), 3),
             evidence={"similarity": score, "exact": exact},
+            fix=Fix(edits=(delete_lines(doc, b.line, b.end_line),),
+                    description=f"删除{doc.label(b.line, b.end_line)}重复的段落（单独一段重复时也可能应改写而不是删除，"
+                                "只在 --select duplicate-paragraph 时应用）" + ("" if exact else "（与前文不完全相同，删除前请核对改动的字句）"),
+                    safe=False),
         )
 
 
@@ -262,6 +273,9 @@ def _block_hit(doc: Document, starts: list[int], paras: list[Block], run: list[t
         severity=None if exact * 2 >= n else Severity.WARNING,
         start=span_b[0],
         end=span_b[1],
+        fix=Fix(edits=(delete_lines(doc, start_b, last_b.end_line),),
+                description=f"删除{where_b}重复粘贴的整段内容（共 {n} 段）" + (edited and "（其中有改动过的段落，删除前请核对）"),
+                safe=exact == n),
         confidence=1.0 if exact == n else round(min(1.0, sum(score for _j, _i, score in run) / (100.0 * n)), 3),
         evidence={
             "similarity": round(sum(score for _j, _i, score in run) / n, 1),

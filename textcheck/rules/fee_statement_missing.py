@@ -7,7 +7,7 @@ import re
 
 from textcheck.document import Document
 from textcheck.resources import corpus_toml
-from textcheck.rules import Context, Hit, rule
+from textcheck.rules import Context, Edit, Fix, Hit, rule
 from textcheck.text import alternation
 
 
@@ -63,4 +63,20 @@ def fee_statement_missing(doc: Document, ctx: Context):
         line=line,
         end_line=body.end_line if body else sec.line,
         section="other",
+        fix=_fee_fix(doc, body),
     )
+
+
+FEE_SENTENCE = "本年度本机关未收取政府信息公开信息处理费。"
+_NOTHING = re.compile(r"^\s*(?:暂)?无[。.]?\s*$")
+
+
+def _fee_fix(doc: Document, body) -> Fix | None:
+    """The lone “无” replaced by the statement of no fee. Not certain (safe False: applied only with
+    --select fee-statement-missing): only the issuer knows whether it collected fees."""
+    if body is None or body.line != body.end_line or not _NOTHING.match(doc.norm_lines[body.line - 1]):
+        return None
+    start, end = doc.line_span(body.line)
+    return Fix(edits=(Edit(start, end, FEE_SENTENCE),),
+               description=f"把{doc.label(body.line)}的“无”改为“{FEE_SENTENCE}”（仅当本年度确实未收费时适用，请核对）",
+               safe=False)

@@ -12,7 +12,7 @@ from textcheck.analysis.places import STRONG_KINDS
 from textcheck.document import Document
 from textcheck.finding import Related, Severity, places_label
 from textcheck.gazetteer import Gazetteer, gazetteer
-from textcheck.rules import Context, Hit, rule
+from textcheck.rules import Context, Edit, Fix, Hit, rule
 
 LEGIT_RELATIONS = {"self", "ancestor", "descendant"}
 RELATION_CONFIDENCE = {"sibling": 0.95, "cousin": 0.85, "unrelated": 0.75}
@@ -202,7 +202,23 @@ def name_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                 "abbreviations": list(abbrevs),
                 "places": [{"line": ln, "start": a, "end": b, "text": t} for ln, a, b, t in spots],
             },
+            fix=_name_fix(doc, spots, unit.name, own, {o.line for o in authored}, list(abbrevs), safe=conf >= 0.8),
         )
+
+
+def _name_fix(doc: Document, spots, name: str, own: str, authored: set[int], abbrevs: list[str], *, safe: bool) -> Fix | None:
+    """The other unit's full name → the issuer's own name, on the lines where the report speaks as its
+    author. Document-number abbreviations (纸政、纸发) are never replaced: the issuer's own prefix is not
+    derivable from its name, and the same characters can start other words — the description says so."""
+    if not own or own == name:
+        return None
+    edits = tuple(Edit(a, b, own) for ln, a, b, t in spots if t == name and ln in authored)
+    if not edits:
+        return None
+    description = f"将“{name}”改为“{own}”（{len(edits)} 处）"
+    if abbrevs:
+        description += f"；文号简称“{'、'.join(abbrevs)}”不自动修改，请改为本机关的文号简称"
+    return Fix(edits=edits, description=description, safe=safe)
 
 
 def _spots(doc: Document, lines: Iterable[int], names: Iterable[str], abbrevs: Iterable[str]) -> list[tuple[int, int, int, str]]:

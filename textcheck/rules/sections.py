@@ -8,7 +8,8 @@ from textcheck.analysis.report_format import report_format, required_sections
 from textcheck.document import Document
 from textcheck.finding import Related, Severity
 from textcheck.parse import SECTION_INDEX, SECTION_TITLE, SECTIONS
-from textcheck.rules import Context, Hit, rule
+from textcheck.rules import Context, Fix, Hit, delete_lines, rule
+from textcheck.text import comparable
 
 _CN_ORDINAL = "一二三四五六"
 
@@ -114,9 +115,22 @@ def section_duplicate(doc: Document, ctx: Context):
                 text=text,
                 section=key,
                 related=(Related(line=fl, end_line=fl, text=ft),),
+                fix=_duplicate_heading_fix(doc, fl, line),
             )
         else:
             first[key] = (line, text)
+
+
+def _duplicate_heading_fix(doc: Document, first: int, line: int) -> Fix | None:
+    """Removing the repeated heading is certain only right after the first one (nothing but blank lines
+    between, the same words): further down it may head a pasted block (duplicate-paragraph removes the
+    whole block) or stand where another part's heading should be (a judgement)."""
+    if line <= first or comparable(doc.norm_lines[line - 1]) != comparable(doc.norm_lines[first - 1]):
+        return None
+    if any(doc.norm_lines[k].strip() for k in range(first, line - 1)):
+        return None
+    return Fix(edits=(delete_lines(doc, first + 1, line, blank_after=False),),
+               description=f"删除{doc.label(line)}重复的标题“{doc.lines[line - 1].strip()}”")
 
 
 @rule(

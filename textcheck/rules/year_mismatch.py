@@ -16,7 +16,7 @@ from textcheck.document import Block, BlockKind, Document, shorten
 from textcheck.finding import Severity
 from textcheck.parse.identity import PERIOD
 from textcheck.resources import corpus_toml
-from textcheck.rules import Context, Hit, rule
+from textcheck.rules import Context, Edit, Fix, Hit, rule
 from textcheck.text import alternation
 
 _Y = r"((?:19|20)\d{2})"
@@ -93,7 +93,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
     seen: set[tuple[int, int]] = set()
 
     def hit(line: int, found: int, what: str, conf: float, *, also: Iterable[int] = (), message: str | None = None,
-            suggestion: str | None = None, severity: Severity | None = None) -> Hit | None:
+            suggestion: str | None = None, severity: Severity | None = None, fix: Fix | None = None) -> Hit | None:
         if (line, found) in seen:
             return None
         seen.add((line, found))
@@ -108,6 +108,7 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
             confidence=conf,
             severity=severity,
             evidence={"report_year": year, "report_year_from": agree, "found_year": found, "where": what, "lines": sorted({line, *also})},
+            fix=fix,
         )
 
     out: list[Hit | None] = []
@@ -120,12 +121,13 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                 continue
             y1 = int(m.group(1))
             y2 = int(m.group(2)) if m.group(2) else y1
+            fix = _period_fix(doc, i, m, year, sure=len(agree) >= 2)
             if y1 != y2:
                 out.append(hit(i, y1 if y1 != year else y2, "统计期限", 0.95, also=ref_lines,
                                message=f"统计期限“{m.group(0)}”跨两个年度；年度报告的统计期限应为报告年度（{year}年）1月1日至12月31日",
-                               suggestion=f"改为“{year}年1月1日至{year}年12月31日”，并核对所列数据是否为{year}年度的数据。"))
+                               suggestion=f"改为“{year}年1月1日至{year}年12月31日”，并核对所列数据是否为{year}年度的数据。", fix=fix))
             elif y1 != year:
-                out.append(hit(i, y1, "统计期限", 0.95, also=ref_lines))
+                out.append(hit(i, y1, "统计期限", 0.95, also=ref_lines, fix=fix))
     for b in doc.blocks:
         if b.kind is not BlockKind.PARAGRAPH:
             continue
@@ -163,6 +165,19 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterable[Hit]:
                                suggestion=f"核对引用文件的名称和年份；本年度报告依据的通常是关于做好{year}年政府信息公开工作年度报告的通知。"))
     yield from (h for h in out if h is not None)
     yield from _signature(doc, ctx, year)
+
+
+def _period_fix(doc: Document, line: int, m: re.Match[str], year: int, *, sure: bool) -> Fix | None:
+    """The data period's years set to the report year (only the year digits are edited, the wording kept).
+    Certain (``sure``) when two statements or more (title, preamble, opening) agree on the report year;
+    with one only, the period may be right and that statement wrong: offered, applied on --select only.
+    The data under the period still needs a look, which the suggestion says."""
+    base = doc.line_starts[line - 1]
+    edits = tuple(Edit(base + m.start(g), base + m.end(g), str(year)) for g in (1, 2) if m.group(g) and int(m.group(g)) != year)
+    if not edits:
+        return None
+    note = "（所列数据仍须核对）" if sure else "（报告年度只有一处写明，请先核对哪一处写错）"
+    return Fix(edits=edits, description=f"把{doc.label(line)}统计期限中的年份改为报告年度 {year} 年{note}", safe=sure)
 
 
 def _signature(doc: Document, ctx: Context, year: int) -> Iterator[Hit]:

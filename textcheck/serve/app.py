@@ -2,7 +2,8 @@
 
 Routes: ``/`` and ``POST /check`` (one report), ``/compare`` (two), ``/batch`` (a folder under the root,
 or several uploads; results kept in memory under an unguessable token, the last few only),
-``POST /api/check`` and ``POST /api/compare`` (the exact JSON of ``-f json``), ``/static``.
+``POST /api/check`` and ``POST /api/compare`` (the exact JSON of ``-f json``), ``/annotated/{token}`` (the
+annotated Word copy of a checked report, kept like batch results: the last few only), ``/static``.
 
 Safety, by default: the request body is limited while it streams (``--max-size`` per file); each
 request saves its uploads in its own temporary folder, removed before the response leaves; a file is
@@ -202,6 +203,7 @@ def create_app(settings: Settings) -> Starlette:
         undefined=jinja2.StrictUndefined,
     )
     batches = ResultStore(settings.batch_keep)
+    annotated_docs = ResultStore(max(8, settings.batch_keep))  # (file name, bytes) of 下载批注版 Word
     max_bytes = settings.max_bytes
     cfg = settings.config
     root = settings.root.resolve()
@@ -259,7 +261,7 @@ def create_app(settings: Settings) -> Starlette:
                 raise UserError(str(exc), 413 if core.too_large(up, max_bytes) else 400) from None
             annotated = None
             ann = core.annotator()
-            if ann is not None:  # pragma: no cover - arrives with issue 15
+            if ann is not None and request.url.path != "/api/check":
                 annotated = await run_in_threadpool(ann, up, result)
             return up, result, annotated
 
@@ -267,7 +269,10 @@ def create_app(settings: Settings) -> Starlette:
     async def check_page(request: Request) -> Response:
         if request.method == "GET":
             return await render_async("check.html", nav="check")
-        up, result, _annotated = await checked(request)
+        up, result, annotated = await checked(request)
+        annotated_href = None
+        if annotated is not None:
+            annotated_href = f"/annotated/{annotated_docs.put((f'{PurePosixPath(up.name).stem}_批注版.docx', annotated))}"
 
         def build() -> HTMLResponse:
             json_text = core.check_json(result)
@@ -275,7 +280,7 @@ def create_app(settings: Settings) -> Starlette:
             score = core.reviewer_score(result, cfg)
             v = views.report_view(data, result.document, score)
             return render("report.html", v=v, nav="check", json_text=json_text,
-                          json_name=f"{PurePosixPath(up.name).stem}_检查结果.json", annotated_href=None, back=None,
+                          json_name=f"{PurePosixPath(up.name).stem}_检查结果.json", annotated_href=annotated_href, back=None,
                           score_note="单份检查时没有其他单位的报告可以比对，“未抄袭其他单位”一项按未发现抄袭计分。")
 
         return await run_in_threadpool(build)
@@ -285,6 +290,17 @@ def create_app(settings: Settings) -> Starlette:
         _up, result, _ = await checked(request)
         text = await run_in_threadpool(core.check_json, result)
         return Response(text, media_type="application/json; charset=utf-8")
+
+    async def annotated_download(request: Request) -> Response:
+        item = annotated_docs.get(request.path_params["token"])
+        if item is None:
+            return render("error.html", 404, title="批注版已过期或不存在，请重新检查一次报告", back="/")
+        name, data = item
+        from urllib.parse import quote
+
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        headers={"Content-Disposition": f"attachment; filename=\"annotated.docx\"; filename*=UTF-8''{quote(name)}",
+                                 "Cache-Control": "no-store"})
 
     # ---- compare -------------------------------------------------------------------------
 
@@ -414,6 +430,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/batch", batch_page, methods=["GET", "POST"]),
         Route("/batch/{token}", batch_index, methods=["GET"]),
         Route("/batch/{token}/report/{k:int}", batch_report, methods=["GET"]),
+        Route("/annotated/{token}", annotated_download, methods=["GET"]),
         Route("/api/check", api_check, methods=["POST"]),
         Route("/api/compare", api_compare, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -258,11 +258,19 @@ def document_from_lines(lines: Sequence[str], name: str):
 
 
 def annotator():
-    """The function that writes a commented copy of a document, once the pipeline has one; else None.
+    """The function that writes a commented copy of a document: ``(upload, result) -> bytes`` (the
+    same as ``textcheck check FILE --annotate OUT``); the page shows its download button when this
+    returns a callable."""
+    return annotate_upload
 
-    The page shows its download button enabled only when this returns a callable.
-    """
-    return None
+
+def annotate_upload(upload: Upload, result) -> bytes:
+    """The annotated Word copy of a checked upload (read while the upload is still on disk)."""
+    from textcheck.render.docx_annotate import annotate
+
+    doc = result.document
+    original = upload.path.read_bytes() if doc.source.format == "docx" else None
+    return annotate(doc, result.findings, original)
 
 
 # ---------------------------------------------------------------------------------------------
