@@ -90,7 +90,7 @@ def test_a_changed_input_or_configuration_is_not_served_from_the_snapshot(batch,
     after = _outputs(out)
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed and all(k.startswith(("reports/", "review/", "compare/")) for k in changed), changed
-    cfg = tmp_path / "textcheck.toml"
+    cfg = tmp_path / "weights.toml"  # not textcheck.toml: that name would be found by config discovery
     cfg.write_text("[score]\ncarryover_threshold = 0.2\n", encoding="utf-8")
     text = _run(str(src), "-o", str(out), "--config", str(cfg))
     assert "本次检查 0 个" in text  # the records are cached, but the batch ran: a new snapshot

@@ -331,3 +331,22 @@ def test_control_characters_shown_visibly_in_compare(tmp_path):
         assert p.returncode in (0, 1), p.stderr.decode("utf-8")
         assert not RAW & set(out.replace("\n", "")), [c for c in out if c in RAW]
     assert "旧\\x1b]0;x\\x07.txt" in _cli("compare", str(old), str(new), "--no-color").stdout.decode("utf-8")
+
+
+def test_safe_fixes_are_announced_with_the_command_to_apply_them(tmp_path):
+    # seed 003: the repeated heading, the pasted block and 纸房镇 have safe fixes; seed 004 has none
+    out = run("check", str(seed_path("003")), env={"COLUMNS": "200"}).stdout
+    hint = [ln for ln in out.splitlines() if "可以自动修改" in ln]
+    assert len(hint) == 1 and "其中 3 条" in hint[0]
+    assert f"textcheck fix {seed_path('003')} -o {seed_path('003').stem}_修改稿.txt" in hint[0]
+    assert "可以自动修改" not in run("check", str(seed_path("004"))).stdout
+    # a name with a space is quoted for the shell; a Chinese one is not
+    spaced = tmp_path / "大章镇 报告.txt"
+    spaced.write_bytes(seed_path("003").read_bytes())
+    out = run("check", str(spaced), env={"COLUMNS": "200"}).stdout
+    assert f"textcheck fix '{spaced}' -o '大章镇 报告_修改稿.txt'" in out
+
+
+def test_demo_names_the_fix_command_once():
+    out = run("demo", env={"COLUMNS": "100"}).stdout
+    assert out.count("textcheck fix") == 1 and "可以自动修改" not in out

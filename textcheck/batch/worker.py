@@ -46,10 +46,10 @@ _W: dict[str, Any] = {}
 class BatchInterrupted(TextcheckError):
     """The batch was stopped (Ctrl-C, SIGTERM); what was checked is in the cache."""
 
-    def __init__(self, signum: int, done: int, total: int, unit: str = "个文件"):
+    def __init__(self, signum: int, done: int | None = None, total: int | None = None, unit: str = "个文件"):
         name = "Ctrl-C" if signum == signal.SIGINT else f"信号 {signal.Signals(signum).name}"
-        super().__init__(f"批量检查已被中断（{name}）：已完成 {done}/{total} {unit}并存入缓存，"
-                         "再次运行同一命令会从缓存继续")
+        what = f"已完成 {done}/{total} {unit}并存入缓存" if done is not None else "检查结果都已存入缓存，输出文件可能没有写完"
+        super().__init__(f"批量检查已被中断（{name}）：{what}，再次运行同一命令会从缓存继续")
         self.signum = signum
 
 

@@ -141,6 +141,18 @@ def _exit(worst: str | None, fail_on: str) -> int:
 
 def _run(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, output):
     """Check, match, score and write the outputs (with progress bars for a person at a terminal)."""
+    from textcheck.batch.worker import BatchInterrupted, _Interrupt, _trap_signals
+
+    restore = _trap_signals()  # Ctrl-C / SIGTERM in any stage: exit 2 with the message, never a traceback
+    try:
+        return _run_stages(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, output)
+    except _Interrupt as exc:
+        raise BatchInterrupted(exc.signum) from None
+    finally:
+        restore()
+
+
+def _run_stages(files, cfg, n_jobs, cache, no_cache, max_bytes, show, err, extra, output):
     from textcheck.batch.run import run_batch
     from textcheck.render.batch_output import output_count, write_outputs
 

@@ -63,5 +63,5 @@ def demo(
     intro = [("演示：", "bold"), ("检查随附的《大章镇人民政府2021年政府信息公开工作年度报告》（真实报告，含典型的复制粘贴错误）", None)]
     with measuring(ambiguous):
         c.print("\n".join(wrap(intro, width)))
-    c.print(render([result]), end="")
-    c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    全部规则：[bold]textcheck rules[/]")
+    c.print(render([result], fix_hint=False), end="")
+    c.print("\n检查自己的报告：[bold]textcheck check 报告.docx[/]    自动修改：[bold]textcheck fix 报告.docx -o 修改稿.docx[/]")

@@ -151,14 +151,14 @@ def _subtopic_lines(subtopics, doc, width: int) -> list[str]:
     return wrap(pieces, width, indent=2, hang=4)
 
 
-def render_result(result, width: int | None = None) -> str:
+def render_result(result, width: int | None = None, fix_hint: bool = True) -> str:
     """One report's text; ``width`` None: for standard output (``wrap.screen``)."""
     width, ambiguous = screen() if width is None else (width, 1)
     with measuring(ambiguous):
-        return _render_result(result, width)
+        return _render_result(result, width, fix_hint)
 
 
-def _render_result(result, width: int) -> str:
+def _render_result(result, width: int, fix_hint: bool = True) -> str:
     doc = result.document
     ident = doc.identity
     head = [(doc.path, "bold", True)]
@@ -184,7 +184,38 @@ def _render_result(result, width: int) -> str:
         lines.append("  [green]未发现问题。[/]")
         return "\n".join(lines)
     lines.extend(findings_by_section(result.findings, gap=False, width=width, total=False))
+    if fix_hint:
+        lines += _fix_hint(result, width)
     return "\n".join(lines)
+
+
+# formats ``textcheck fix`` writes a corrected copy of (cli/fix.py)
+_FIXABLE_FORMATS = ("txt", "docx")
+
+
+def _fix_hint(result, width: int) -> list[str]:
+    """``其中 3 条可以自动修改：textcheck fix 报告.docx -o 修改稿.docx`` when findings carry a safe fix
+    and ``fix`` can write the format; nothing otherwise."""
+    doc = result.document
+    fixable = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
+    if not fixable or doc.source.format not in _FIXABLE_FORMATS or doc.path in ("-", "<stdin>"):
+        return []
+    from pathlib import PurePath
+
+    path = PurePath(doc.path)
+    out = f"{path.stem}_修改稿{path.suffix}"  # in the current folder, next to nothing it could replace
+    return wrap([(f"其中 {fixable} 条可以自动修改（先显示改动，原文件不变）：", None),
+                 (f"textcheck fix {_shell_word(str(path))} -o {_shell_word(out)}", "bold", True)],
+                width, indent=2, hang=4)
+
+
+def _shell_word(word: str) -> str:
+    """``word`` as typed in a shell: quoted (``shlex.quote``) only when it holds characters a shell
+    treats specially, so a Chinese file name stays readable."""
+    import re
+    import shlex
+
+    return shlex.quote(word) if not word or re.search(r"[\s'\"$`\\!*?&;|<>(){}\[\]#~]", word) else word
 
 
 def grand_total(results, unreadable: int = 0) -> str:
@@ -194,11 +225,12 @@ def grand_total(results, unreadable: int = 0) -> str:
     return f"共检查 {len(results)} 份报告：{totals(findings)}{tail}"
 
 
-def render(results: list, width: int | None = None, unreadable: int = 0) -> str:
-    """All results, one after the other; a total line when there are several files."""
+def render(results: list, width: int | None = None, unreadable: int = 0, fix_hint: bool = True) -> str:
+    """All results, one after the other; a total line when there are several files; ``fix_hint``: say
+    how to apply the safe fixes (the demo says it once, in its own words)."""
     width, ambiguous = screen() if width is None else (width, 1)
     with measuring(ambiguous):
-        text = "\n\n".join(_render_result(r, width) for r in results) + "\n"
+        text = "\n\n".join(_render_result(r, width, fix_hint) for r in results) + "\n"
         if len(results) + unreadable > 1:
             text += "\n" + "\n".join(wrap([(grand_total(results, unreadable), "bold")], width)) + "\n"
     return text
