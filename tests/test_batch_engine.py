@@ -136,7 +136,8 @@ def test_a_file_over_its_budget_is_marked_and_the_batch_goes_on(tmp_path, knob, 
     assert time.monotonic() - t0 < 150
     st = _status(tmp_path / "out")
     assert st["huge.txt"] == "无法读取" and [st[Path(p).name] for p in gen.paths] == ["已检查"] * 3
-    assert expect in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert expect in (tmp_path / "out" / "index.html").read_text(encoding="utf-8"), summary
 
 
 def test_cache_key_includes_the_format(tmp_path):

@@ -24,7 +24,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textcheck.errors import ConfigError, InputError
 from textcheck.text import visible_path
@@ -173,3 +173,23 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """``text`` as UTF-8; a lone surrogate (a file name that was not UTF-8, shown unescaped) is
     written as ``\\udcNN`` rather than failing the whole output."""
     atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
+
+
+def fixed_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
+              rewrite: "Callable[[str, bytes], bytes] | None" = None) -> bytes:
+    """The same ZIP archive (a docx, an xlsx) with every member stamped ``date_time`` instead of the
+    clock, so that the same content gives the same bytes; ``rewrite(name, member)`` may change a
+    member on the way (the modification time a library writes into ``docProps/core.xml``)."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=date_time)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            member = src.read(info.filename)
+            dst.writestr(zi, rewrite(info.filename, member) if rewrite else member)
+    return out.getvalue()

@@ -96,7 +96,8 @@ class Model:
         the same digits on every machine, which a BLAS dot product does not promise); numpy was a
         tenth of a check's start-up for this."""
         index = self.index
-        counts = sorted((index[f], c) for f, c in Counter(features(text, self.max_n, self.lexicon)).items() if f in index)
+        found = Counter(features(text, self.max_n, self.lexicon))
+        counts = sorted([(index[f], found[f]) for f in found.keys() & index.keys()])  # the set intersection in C
         z = list(self.intercept)
         if counts:
             idf = self.idf

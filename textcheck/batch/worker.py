@@ -274,6 +274,12 @@ def check_task(path: str, data: bytes) -> dict[str, Any]:
         return _check_bytes(data, path)
     except MemoryError:
         os._exit(_EXIT_MEMORY)
+    except SystemError as exc:
+        # under the memory budget (RLIMIT_AS) a C extension whose allocation fails may return an error
+        # without setting one: "error return without exception set" is then the memory budget too
+        if _W.get("memory_mb") and "without exception set" in str(exc):
+            os._exit(_EXIT_MEMORY)
+        raise
 
 
 MSG_TIMEOUT = "检查超过 {s:g} 秒仍未完成，已跳过（可在配置文件 [batch] file_timeout 中调大单个文件的时间上限）"

@@ -342,20 +342,12 @@ _MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)"
 def _normalise_zip(data: bytes) -> bytes:
     """Rewrite the xlsx zip with fixed member timestamps, and the fixed modification time that
     openpyxl's save() overwrites with the clock, so identical input gives identical bytes."""
-    import zipfile
+    from textcheck.output import fixed_zip
 
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            member = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                member = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member)
-            dst.writestr(zi, member)
-    return out.getvalue()
+    def core(name: str, member: bytes) -> bytes:
+        return _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member) if name == "docProps/core.xml" else member
+
+    return fixed_zip(data, (2000, 1, 1, 0, 0, 0), core)
 
 
 def render_jsonl(result) -> bytes:

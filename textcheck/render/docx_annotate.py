@@ -17,11 +17,11 @@ dates, fixed ZIP timestamps. A renderer: it receives the findings and the docume
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any, Iterable
 
 from textcheck.document import Document
 from textcheck.finding import Finding
+from textcheck.output import fixed_zip
 
 AUTHOR = "textcheck"
 INITIALS = "TC"
@@ -188,12 +188,4 @@ def annotate(doc: Document, findings: Iterable[Finding], docx_bytes: bytes | Non
 
 def deterministic_zip(data: bytes) -> bytes:
     """The same ZIP with fixed member timestamps (python-docx stamps the current time)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
+    return fixed_zip(data, (1980, 1, 1, 0, 0, 0))
