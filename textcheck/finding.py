@@ -7,7 +7,7 @@ loop, the renderers, the CLI, the batch — uses these, never its own copy.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
 
@@ -131,9 +131,13 @@ class Finding:
     fix: Fix | None = None  # a mechanical fix, when the rule is sure of it (``textcheck fix``)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # the fields read directly, not with dataclasses.asdict: every field but the four replaced
+        # below is a str, int, float or None, which asdict's recursive deep copy returns unchanged
+        # (same keys, same order, same values), at a fifth of the cost -- a national batch
+        # serialises every finding of every report at least twice
+        d = {name: getattr(self, name) for name in _FINDING_FIELDS}
         d["severity"] = self.severity.value
-        d["related"] = [asdict(r) for r in self.related]
+        d["related"] = [{name: getattr(r, name) for name in _RELATED_FIELDS} for r in self.related]
         d["evidence"] = {k: v for k, v in self.evidence}
         d["fix"] = self.fix.to_dict() if self.fix is not None else None
         order = ("rule", "severity", "message", "suggestion", "section", "line", "end_line", *LOCATION_FIELDS)
@@ -166,6 +170,8 @@ class Finding:
 
 
 _RELATED_KEYS = frozenset(Related.__dataclass_fields__)
+_RELATED_FIELDS = tuple(Related.__dataclass_fields__)  # in declaration order, as asdict gives them
+_FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
 
 
 # ------------------------------------------------------------------------------ location labels

@@ -189,7 +189,12 @@ def run_batch(
 
 
 def _spilled(spill: Spill, i: int) -> list[Finding]:
-    return [Finding.from_dict(d) for d in spill[i]["findings"]]
+    """A report's final findings (a new list each time; the findings are frozen, built once per report)."""
+    return list(spill.derived(i, "findings", _findings_of))
+
+
+def _findings_of(value: dict[str, Any]) -> tuple[Finding, ...]:
+    return tuple(Finding.from_dict(d) for d in value["findings"])
 
 
 def _spilled_part(spill: Spill, i: int, name: str) -> list:

@@ -183,6 +183,7 @@ class Spill:
         self._spans: list[tuple[int, int]] = []
         self._end = 0
         self._recent: OrderedDict[int, Any] = OrderedDict()
+        self._made: OrderedDict[tuple[int, str], Any] = OrderedDict()
         self._keep = keep
         weakref.finalize(self, self._fh.close)
 
@@ -205,6 +206,19 @@ class Spill:
         self._recent[i] = value
         if len(self._recent) > self._keep:
             self._recent.popitem(last=False)
+        return value
+
+    def derived(self, i: int, name: str, make: Any) -> Any:
+        """``make(self[i])``, kept for the last few ``(i, name)``: a report's page reads its findings
+        several times, each read would otherwise build the same objects again."""
+        k = (i, name)
+        if k in self._made:
+            self._made.move_to_end(k)
+            return self._made[k]
+        value = make(self[i])
+        self._made[k] = value
+        if len(self._made) > self._keep:
+            self._made.popitem(last=False)
         return value
 
 
