@@ -321,12 +321,9 @@ def _table_rows(tbl, numbering: _Numbering) -> list[list[str]]:
         cells: list[str] = []
         for tc in _row_cells(tr):
             tcpr = tc.find(f"{_W}tcPr")
-            span = 1
+            span = grid_span(tc)
             cont = False
             if tcpr is not None:
-                gs = tcpr.find(f"{_W}gridSpan")
-                if gs is not None:
-                    span = max(1, min(_int(gs.get(f"{_W}val"), 1), 64))
                 vm = tcpr.find(f"{_W}vMerge")
                 if vm is not None and vm.get(f"{_W}val") in (None, "continue"):
                     cont = True
@@ -334,6 +331,13 @@ def _table_rows(tbl, numbering: _Numbering) -> list[list[str]]:
             cells.extend([""] * (span - 1))
         rows.append(cells)
     return rows
+
+
+def grid_span(tc) -> int:
+    """How many grid columns cell ``tc`` spans (``w:gridSpan``, 1 to 64)."""
+    tcpr = tc.find(f"{_W}tcPr")
+    gs = tcpr.find(f"{_W}gridSpan") if tcpr is not None else None
+    return 1 if gs is None else max(1, min(_int(gs.get(f"{_W}val"), 1), 64))
 
 
 def _row_cells(tr):
@@ -390,19 +394,29 @@ class _Lines:
         self.lines, self.paragraph, self.table = self.lines[a:b], self.paragraph[a:b], self.table[a:b]
 
 
-def _body_lines(container, numbering: _Numbering, out: _Lines) -> None:
+def body_blocks(container, top=None):
+    """The body's paragraphs (``w:p``) and tables (``w:tbl``) in document order, looking inside content
+    controls (``w:sdt``) and custom XML, each as ``(element, body-level element holding it)``. The one
+    walk of the body: the reader makes its lines from it, ``render.docx_map`` finds those lines again."""
     for child in container.iterchildren():
         tag = child.tag
-        if tag == f"{_W}p":
-            out.add_paragraph(_para_line(child, numbering))
-        elif tag == f"{_W}tbl":
-            out.add_table(_table_rows(child, numbering))
+        holder = top if top is not None else child
+        if tag in (f"{_W}p", f"{_W}tbl"):
+            yield child, holder
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                _body_lines(content, numbering, out)
-        elif tag in (f"{_W}customXml",):
-            _body_lines(child, numbering, out)
+                yield from body_blocks(content, holder)
+        elif tag == f"{_W}customXml":
+            yield from body_blocks(child, holder)
+
+
+def _body_lines(container, numbering: _Numbering, out: _Lines) -> None:
+    for child, _holder in body_blocks(container):
+        if child.tag == f"{_W}p":
+            out.add_paragraph(_para_line(child, numbering))
+        else:
+            out.add_table(_table_rows(child, numbering))
 
 
 def read_docx(data: bytes, *, path: str) -> Source:

@@ -19,7 +19,17 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from textcheck.readers.docx import _W, _Numbering, _para_line, _row_cells, _run_text_no_textbox, _table_rows, _visible
+from textcheck.readers.docx import (
+    _W,
+    _Numbering,
+    _para_line,
+    _row_cells,
+    _run_text_no_textbox,
+    _table_rows,
+    _visible,
+    body_blocks,
+    grid_span,
+)
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -36,11 +46,9 @@ class LinePlace:
     body_child: Any = None  # the body-level element holding it (w:p, w:tbl, w:sdt)
 
 
-def _walk(container, numbering: _Numbering, out: list[tuple[str, LinePlace]], top=None) -> None:
-    for child in container.iterchildren():
-        tag = child.tag
-        holder = top if top is not None else child
-        if tag == f"{_W}p":
+def _walk(container, numbering: _Numbering, out: list[tuple[str, LinePlace]]) -> None:
+    for child, holder in body_blocks(container):
+        if child.tag == f"{_W}p":
             line = _para_line(child, numbering)
             label = len(line) - len(_visible(child))
             pos = 0
@@ -48,7 +56,7 @@ def _walk(container, numbering: _Numbering, out: list[tuple[str, LinePlace]], to
                 lab = label if k == 0 else 0
                 out.append((part, LinePlace("p", child, label=lab, offset=max(0, pos - label), body_child=holder)))
                 pos += len(part) + 1
-        elif tag == f"{_W}tbl":
+        else:
             rows = _table_rows(child, numbering)
             trs = list(child.iterchildren(f"{_W}tr"))
             for row, tr in zip(rows, trs):
@@ -59,25 +67,10 @@ def _walk(container, numbering: _Numbering, out: list[tuple[str, LinePlace]], to
                 for c in row:
                     starts.append(starts[-1] + len(c) + 1)
                 for tc in _row_cells(tr):
-                    span = 1
-                    tcpr = tc.find(f"{_W}tcPr")
-                    if tcpr is not None:
-                        gs = tcpr.find(f"{_W}gridSpan")
-                        if gs is not None:
-                            try:
-                                span = max(1, min(int(gs.get(f"{_W}val")), 64))
-                            except (TypeError, ValueError):
-                                span = 1
                     if col < len(row):
                         cells.append((tc, starts[col], starts[col] + len(row[col])))
-                    col += span
+                    col += grid_span(tc)
                 out.append((text if text.strip() else "", LinePlace("row", tr, cells=cells, body_child=holder)))
-        elif tag == f"{_W}sdt":
-            content = child.find(f"{_W}sdtContent")
-            if content is not None:
-                _walk(content, numbering, out, holder)
-        elif tag == f"{_W}customXml":
-            _walk(child, numbering, out, holder)
 
 
 class DocxMap:
