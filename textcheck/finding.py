@@ -103,6 +103,10 @@ class Fix:
                    safe=bool(d.get("safe", True)))
 
 
+# below this confidence a finding says how sure it is (text, concise and HTML output)
+SHOW_CONFIDENCE_BELOW = 0.8
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in one report. Serialised as-is to JSON (schema in docs/)."""
@@ -129,6 +133,11 @@ class Finding:
     page: int | None = None  # pdf: page of ``line`` / ``end_line``
     end_page: int | None = None
     fix: Fix | None = None  # a mechanical fix, when the rule is sure of it (``textcheck fix``)
+
+    @property
+    def confidence_note(self) -> str:
+        """``（把握 75%）`` when the rule is not sure enough to go without saying so, else ""."""
+        return f"（把握 {self.confidence:.0%}）" if self.confidence < SHOW_CONFIDENCE_BELOW else ""
 
     def to_dict(self) -> dict[str, Any]:
         # the fields read directly, not with dataclasses.asdict: every field but the four replaced

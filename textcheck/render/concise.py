@@ -19,11 +19,10 @@ from textcheck.render.wrap import visible
 def finding_line(f: Finding, path: str) -> str:
     """``路径:行: 级别 规则 说明`` of one finding (``path`` when the finding names no file)."""
     where = f.path or path
-    conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
     # the line is the extracted text's (as in JSON); a Word paragraph or a PDF page is named too
     label = location_label(f, whole="")
     place = f"{label}：" if label and not label.endswith("行") else ""
-    return f"{visible(where)}:{f.line or 1}: {f.severity.label} {f.rule} {place}{visible(f.message)}{conf}"
+    return f"{visible(where)}:{f.line or 1}: {f.severity.label} {f.rule} {place}{visible(f.message)}{f.confidence_note}"
 
 
 def lines_of(findings, path: str) -> list[str]:

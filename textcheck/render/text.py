@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from textcheck.finding import Finding, Severity, count_by_severity
+from textcheck.finding import SHOW_CONFIDENCE_BELOW, Finding, Severity, count_by_severity
 from textcheck.parse import SECTIONS
 from textcheck.render.locations import location_label, places_label
 from textcheck.render.wrap import cell_width, clip, ljust, measuring, screen, terminal_width, wrap
@@ -75,9 +75,8 @@ def _finding_lines(f: Finding, width: int, prev: Finding | None = None) -> list[
     finding's own (a duplicate) goes on the 原文 line without a second excerpt; several related places
     (every other place of a name) are one 对照 line of places; the 原文 of a finding at the same place
     with the same text as the one before it is not repeated."""
-    conf = f"（把握 {f.confidence:.0%}）" if f.confidence < 0.8 else ""
     head = [(where(f), None, True), ("  ", None), (f.severity.label, _STYLE[f.severity], True), ("  ", None),
-            *_with_places(f.message + conf), ("  ", None), (f.rule, "dim", True)]
+            *_with_places(f.message + f.confidence_note), ("  ", None), (f.rule, "dim", True)]
     out = wrap(head, width, indent=_HEAD, hang=_DETAIL)
 
     def place_of(r) -> str:
@@ -169,7 +168,7 @@ def _render_result(result, width: int, fix_hint: bool = True) -> str:
     if result.issuer and result.issuer.get("path"):
         conf = result.issuer.get("confidence")
         meta.append(f"发布机关：{ident.issuer or result.issuer.get('name', '')}（{result.issuer['path']}"
-                    + (f"，把握 {conf:.0%}" if isinstance(conf, (int, float)) and conf < 0.8 else "") + "）")
+                    + (f"，把握 {conf:.0%}" if isinstance(conf, (int, float)) and conf < SHOW_CONFIDENCE_BELOW else "") + "）")
     elif ident.issuer:
         meta.append(f"发布机关：{ident.issuer}")
     if ident.year:

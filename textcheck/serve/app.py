@@ -41,6 +41,7 @@ from starlette.staticfiles import StaticFiles
 from textcheck import __version__
 from textcheck.config import Config
 from textcheck.errors import TextcheckError
+from textcheck.finding import SHOW_CONFIDENCE_BELOW
 from textcheck.serve import core, views
 
 log = logging.getLogger("textcheck.serve")
@@ -202,6 +203,7 @@ def create_app(settings: Settings) -> Starlette:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["show_confidence_below"] = SHOW_CONFIDENCE_BELOW
     batches = ResultStore(settings.batch_keep)
     annotated_docs = ResultStore(max(8, settings.batch_keep))  # (file name, bytes) of 下载批注版 Word
     max_bytes = settings.max_bytes
