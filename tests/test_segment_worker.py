@@ -99,6 +99,16 @@ def test_lengths_that_do_not_add_up_are_not_believed(worker, monkeypatch):
     assert not worker.alive
 
 
+def test_a_hung_worker_is_ended_and_the_parent_goes_on():
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    w = segment_worker.Worker(proc, timeout=0.5)
+    w.send(["政府信息公开"])
+    assert w.lengths("政府信息公开") is None  # waited its half second, then gave up
+    assert not w.alive
+    assert proc.wait(timeout=10) is not None  # and the child was ended
+
+
 def test_segmenter_falls_back_to_rjieba_here_when_the_worker_fails(monkeypatch):
     class Dead:
         def lengths(self, text):

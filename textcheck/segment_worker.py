@@ -95,14 +95,21 @@ def _usable_cores() -> int:
 
 class Worker:
     """The parent's end: texts sent ahead (:meth:`send`), word lengths fetched when needed
-    (:meth:`lengths`). Not thread-safe: one command's main thread uses it."""
+    (:meth:`lengths`). Not thread-safe: one command's main thread uses it.
 
-    def __init__(self, proc) -> None:
+    Each request is written, and its answer read, by a thread of its own (a request larger than the
+    pipe's buffer would otherwise hold the parent until the child, still importing rjieba, starts reading);
+    the main thread waits for that thread only when it needs a word, and at most ``timeout`` seconds
+    (plus a second per 200,000 characters): a child that hangs is ended and the parent segments itself."""
+
+    def __init__(self, proc, timeout: float = 10.0) -> None:
         self._proc = proc
+        self._timeout = timeout
         self._known: dict[str, array] = {}
-        self._owed: list[str] = []  # sent, answer not read yet (in order)
-        self._writer = None
-        self._write_failed = False
+        self._owed: list[str] = []  # asked, answer not taken yet (in order)
+        self._exchange = None  # the thread writing the request and reading its answer
+        self._answers: list[array | None] = []
+        self._failed = False
         self.alive = True
 
     def send(self, texts) -> None:
@@ -113,7 +120,7 @@ class Worker:
         new = [t for t in dict.fromkeys(texts) if t and t not in self._known and t not in owed]
         if not new:
             return
-        self._collect()  # the previous answer first: the child writes one answer at a time
+        self._collect()  # the previous answer first: the child answers one request at a time
         if not self.alive:
             return
         parts = [_U32.pack(len(new))]
@@ -121,48 +128,53 @@ class Worker:
             raw = t.encode("utf-8", "surrogatepass")
             parts += (_U32.pack(len(raw)), raw)
         self._owed = new
+        self._answers = []
+        self._wait = self._timeout + sum(map(len, new)) / 200_000
         import threading
 
-        # written by a thread: a request larger than the pipe's buffer would otherwise hold the
-        # parent until the child, still importing rjieba, starts reading
-        self._writer = threading.Thread(target=self._write, args=(b"".join(parts),),
-                                        name="textcheck-segment-request", daemon=True)
-        self._writer.start()
+        self._exchange = threading.Thread(target=self._talk, args=(b"".join(parts), len(new)),
+                                          name="textcheck-segment-request", daemon=True)
+        self._exchange.start()
 
-    def _write(self, payload: bytes) -> None:
+    def _talk(self, payload: bytes, count: int) -> None:
         try:
             self._proc.stdin.write(payload)
             self._proc.stdin.flush()
-        except (OSError, ValueError):
-            self._write_failed = True
-
-    def _collect(self) -> None:
-        if self._writer is not None:
-            self._writer.join()
-            self._writer = None
-            if self._write_failed:
-                self.close()
-                return
-        out = self._proc.stdout
-        try:
-            for text in self._owed:
+            out = self._proc.stdout
+            for _ in range(count):
                 head = _read_exact(out, 4)
                 if head is None:
                     raise EOFError
                 n = _U32.unpack(head)[0]
                 if n == ERROR:
+                    self._answers.append(None)
                     continue
                 body = _read_exact(out, n * _ITEM)
                 if body is None:
                     raise EOFError
                 lengths = array("I")
                 lengths.frombytes(body)
-                if sum(lengths) != len(text):
-                    raise ValueError("segment worker: word lengths do not add up")
-                self._known[text] = lengths
-        except (OSError, EOFError, ValueError, struct.error):
+                self._answers.append(lengths)
+        except (OSError, ValueError, EOFError, struct.error):
+            self._failed = True
+
+    def _collect(self) -> None:
+        if self._exchange is None:
+            return
+        self._exchange.join(self._wait)
+        hung = self._exchange.is_alive()
+        self._exchange = None
+        if hung or self._failed or len(self._answers) != len(self._owed):
             self.close()
-        self._owed = []
+            return
+        for text, lengths in zip(self._owed, self._answers):
+            if lengths is None:
+                continue
+            if sum(lengths) != len(text):  # not this text's words: believe nothing more from it
+                self.close()
+                return
+            self._known[text] = lengths
+        self._owed, self._answers = [], []
 
     def lengths(self, text: str) -> array | None:
         """The lengths of the words of ``text``, or None: then the caller segments it itself."""
@@ -173,9 +185,15 @@ class Worker:
         return self._known.pop(text, None)
 
     def close(self) -> None:
-        """Stop using the child; closing its input ends it."""
+        """Stop using the child and end it (closing its input would too, but only once it has finished
+        the paragraphs it was sent, which nobody needs any more)."""
         self.alive = False
-        self._owed = []
+        self._owed, self._answers = [], []
+        try:
+            if self._proc.poll() is None:
+                self._proc.kill()
+        except OSError:  # pragma: no cover - already gone
+            pass
         for fh in (self._proc.stdin, self._proc.stdout):
             try:
                 fh.close()
