@@ -77,6 +77,16 @@ def test_a_text_asked_without_sending_is_segmented_on_demand(worker):
     assert _words("主动公开", worker.lengths("主动公开")) == rjieba.cut("主动公开")
 
 
+def test_answers_to_several_requests_are_matched_to_their_texts_in_any_order(worker):
+    texts = [b.text for b in parse(read_path(str(seed_path("004")))).blocks if b.text]
+    half = len(texts) // 2
+    worker.send(texts[:half])
+    worker.send(texts[half - 3 :])  # overlapping: the three asked twice are not sent again
+    for t in reversed(texts):
+        assert _words(t, worker.lengths(t)) == rjieba.cut(t)
+    assert worker._pending == {} and worker._answers == {}  # nothing kept once taken
+
+
 def test_a_text_the_worker_cannot_segment_comes_back_as_none(worker):
     bad = "孤立代理\ud800字"  # rjieba takes no lone surrogate: the parent's own rjieba decides what happens
     assert worker.lengths(bad) is None
@@ -94,7 +104,8 @@ def test_a_dead_worker_hands_every_text_back_to_the_parent(worker):
 
 def test_lengths_that_do_not_add_up_are_not_believed(worker, monkeypatch):
     worker.send(["政府信息公开"])
-    worker._owed = ["政府信息公开工作"]  # the answer is for another text: its lengths do not fit
+    # the answer is for another text: its lengths do not fit
+    worker._pending["政府信息公开工作"] = worker._pending.pop("政府信息公开")
     assert worker.lengths("政府信息公开工作") is None
     assert not worker.alive
 

@@ -95,100 +95,119 @@ def _usable_cores() -> int:
 
 class Worker:
     """The parent's end: texts sent ahead (:meth:`send`), word lengths fetched when needed
-    (:meth:`lengths`). Not thread-safe: one command's main thread uses it.
+    (:meth:`lengths`). Used by one thread (the command's), helped by two of its own.
 
-    Each request is written, and its answer read, by a thread of its own (a request larger than the
-    pipe's buffer would otherwise hold the parent until the child, still importing rjieba, starts reading);
-    the main thread waits for that thread only when it needs a word, and at most ``timeout`` seconds
-    (plus a second per 200,000 characters): a child that hangs is ended and the parent segments itself."""
+    Requests go out through a writer thread (a request larger than the pipe's buffer would otherwise
+    hold the command until the child, still importing rjieba, starts reading) and answers come back
+    through a reader thread, in the order the texts were sent; :meth:`lengths` waits for its own text's
+    answer only, and at most ``timeout`` seconds plus a second per 200,000 characters sent: a child that
+    hangs is ended and the parent segments itself."""
 
     def __init__(self, proc, timeout: float = 10.0) -> None:
-        self._proc = proc
-        self._timeout = timeout
-        self._known: dict[str, array] = {}
-        self._owed: list[str] = []  # asked, answer not taken yet (in order)
-        self._exchange = None  # the thread writing the request and reading its answer
-        self._answers: list[array | None] = []
-        self._failed = False
-        self.alive = True
-
-    def send(self, texts) -> None:
-        """Ask for the words of ``texts`` (those not asked before), without waiting for them."""
-        if not self.alive:
-            return
-        owed = set(self._owed)
-        new = [t for t in dict.fromkeys(texts) if t and t not in self._known and t not in owed]
-        if not new:
-            return
-        self._collect()  # the previous answer first: the child answers one request at a time
-        if not self.alive:
-            return
-        parts = [_U32.pack(len(new))]
-        for t in new:
-            raw = t.encode("utf-8", "surrogatepass")
-            parts += (_U32.pack(len(raw)), raw)
-        self._owed = new
-        self._answers = []
-        self._wait = self._timeout + sum(map(len, new)) / 200_000
+        import queue
         import threading
 
-        self._exchange = threading.Thread(target=self._talk, args=(b"".join(parts), len(new)),
-                                          name="textcheck-segment-request", daemon=True)
-        self._exchange.start()
+        self._proc = proc
+        self._timeout = timeout
+        self._cond = threading.Condition()
+        self._sent = 0  # texts sent so far; the child answers them in this order
+        self._chars = 0  # characters sent so far
+        self._pending: dict[str, int] = {}  # text -> its number in the sending order, answer not taken
+        self._answers: dict[int, array | None] = {}  # number -> word lengths (None: the child could not)
+        self._read = 0  # answers read so far
+        self._requests = queue.SimpleQueue()
+        self.alive = True
+        for target, name in ((self._write_loop, "textcheck-segment-requests"),
+                             (self._read_loop, "textcheck-segment-answers")):
+            threading.Thread(target=target, name=name, daemon=True).start()
 
-    def _talk(self, payload: bytes, count: int) -> None:
+    # the helper threads
+
+    def _write_loop(self) -> None:
+        while True:
+            payload = self._requests.get()
+            if payload is None:
+                return
+            try:
+                self._proc.stdin.write(payload)
+                self._proc.stdin.flush()
+            except (OSError, ValueError):
+                self._fail()
+                return
+
+    def _read_loop(self) -> None:
+        out = self._proc.stdout
         try:
-            self._proc.stdin.write(payload)
-            self._proc.stdin.flush()
-            out = self._proc.stdout
-            for _ in range(count):
+            while True:
                 head = _read_exact(out, 4)
                 if head is None:
                     raise EOFError
                 n = _U32.unpack(head)[0]
-                if n == ERROR:
-                    self._answers.append(None)
-                    continue
-                body = _read_exact(out, n * _ITEM)
-                if body is None:
-                    raise EOFError
-                lengths = array("I")
-                lengths.frombytes(body)
-                self._answers.append(lengths)
+                lengths = None
+                if n != ERROR:
+                    body = _read_exact(out, n * _ITEM)
+                    if body is None:
+                        raise EOFError
+                    lengths = array("I")
+                    lengths.frombytes(body)
+                with self._cond:
+                    self._answers[self._read] = lengths
+                    self._read += 1
+                    self._cond.notify_all()
         except (OSError, ValueError, EOFError, struct.error):
-            self._failed = True
+            self._fail()
 
-    def _collect(self) -> None:
-        if self._exchange is None:
-            return
-        self._exchange.join(self._wait)
-        hung = self._exchange.is_alive()
-        self._exchange = None
-        if hung or self._failed or len(self._answers) != len(self._owed):
-            self.close()
-            return
-        for text, lengths in zip(self._owed, self._answers):
-            if lengths is None:
-                continue
-            if sum(lengths) != len(text):  # not this text's words: believe nothing more from it
-                self.close()
+    def _fail(self) -> None:
+        with self._cond:
+            self.alive = False
+            self._cond.notify_all()
+
+    # the command's side
+
+    def send(self, texts) -> None:
+        """Ask for the words of ``texts`` (those not asked already), without waiting for them."""
+        with self._cond:
+            if not self.alive:
                 return
-            self._known[text] = lengths
-        self._owed, self._answers = [], []
+            new = [t for t in dict.fromkeys(texts) if t and t not in self._pending]
+            if not new:
+                return
+            parts = [_U32.pack(len(new))]
+            for t in new:
+                raw = t.encode("utf-8", "surrogatepass")
+                parts += (_U32.pack(len(raw)), raw)
+                self._pending[t] = self._sent
+                self._sent += 1
+                self._chars += len(t)
+        self._requests.put(b"".join(parts))
 
     def lengths(self, text: str) -> array | None:
         """The lengths of the words of ``text``, or None: then the caller segments it itself."""
-        if text not in self._known and self.alive:
-            if text not in self._owed:
-                self.send([text])
-            self._collect()
-        return self._known.pop(text, None)
+        if not text:
+            return None
+        if text not in self._pending:
+            self.send([text])
+        with self._cond:
+            k = self._pending.get(text)
+            if k is None:  # not alive
+                return None
+            wait = self._timeout + self._chars / 200_000
+            hung = not self._cond.wait_for(lambda: k in self._answers or not self.alive, timeout=wait)
+            got = self._answers.pop(k, None)
+            self._pending.pop(text, None)
+        if hung:
+            self.close()
+            return None
+        if got is not None and sum(got) != len(text):  # not this text's words: believe nothing more
+            self.close()
+            return None
+        return got
 
     def close(self) -> None:
         """Stop using the child and end it (closing its input would too, but only once it has finished
         the paragraphs it was sent, which nobody needs any more)."""
-        self.alive = False
-        self._owed, self._answers = [], []
+        self._fail()
+        self._requests.put(None)
         try:
             if self._proc.poll() is None:
                 self._proc.kill()
