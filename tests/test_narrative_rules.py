@@ -250,6 +250,21 @@ def test_overview_focus_fires_on_declaration_heavy_overview():
     assert not any("168条" in s for s in ev["sentences"])
 
 
+def test_overview_focus_paragraph_prefilter_changes_nothing(monkeypatch):
+    # a formula that finds nothing in a paragraph is not tried on its sentences; with every formula
+    # tried on every sentence (the prefilter off) the figures and sentences are the same
+    from textcheck.parse import parse_text
+    from textcheck.rules import overview_focus as of
+
+    assert all(of._local())  # the shipped formulas read no context
+    docs = [parse_text(seed_text(n)) for n in ("000", "001", "002", "003", "004")]
+    docs.append(parse_text(fixture("declarations_overview")))
+    fast = [of.overview_focus(d) for d in docs]
+    monkeypatch.setattr(of, "_local", lambda: (False,) * len(of.formulas()))
+    assert [of.overview_focus(d) for d in docs] == fast
+    assert sum(len(f.sentences) for f in fast) >= 5
+
+
 def test_overview_focus_silent_below_threshold_and_threshold_is_an_option():
     r = check_text(seed_text("001"))  # ≈10% of its 总体情况 is the opening declaration
     assert findings_of(r, "overview-focus") == []

@@ -168,6 +168,9 @@ def _rjieba_segmenter(rjieba):
         words = rcut(text)
         if not ascii_join(text):
             return words
+        # only an ASCII word can need splitting; most texts have a few (figures) and none to split
+        if not any(len(w) > 1 and not w.isalnum() and _ASCII_RUN.fullmatch(w) for w in filter(str.isascii, words)):
+            return words
         out: list[str] = []
         for w in words:
             if len(w) > 1 and w.isascii() and not w.isalnum() and _ASCII_RUN.fullmatch(w):
@@ -236,4 +239,12 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 def cut(text: str) -> list[str]:
     """Words of ``text`` (jieba, precise mode, HMM on)."""
     ends = _ends(text)
-    return [text[s:e] for s, e in zip(chain((0,), ends), ends)]
+    return list(map(text.__getitem__, map(slice, chain((0,), ends), ends)))
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets where a word of ``text`` starts or ends (0 and ``len(text)`` included)."""
+    bounds = set(_ends(text))
+    bounds.add(0)
+    bounds.add(len(text))
+    return bounds

@@ -13,6 +13,7 @@ from textcheck.rules import Context, Hit, rule
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 _CLAUSE_END = re.compile(r"[，,：:]")
 _COUNTABLE = re.compile(r"\S")
+_SPACE = re.compile(r"\s")
 # what was done: a figure with its unit, or an action on a named document (印发《…》)
 _DONE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|件|条|次|个|家|人|期|场|篇|项|份|万|亿|余|多|名|天|批|类|户|元|部|本|套|栏目|专栏)"
@@ -24,6 +25,17 @@ _DONE = re.compile(
 def formulas() -> tuple[re.Pattern[str], ...]:
     data = corpus_toml("declarations.toml")
     return tuple(re.compile(f["pattern"]) for f in data["formula"])
+
+
+_READS_CONTEXT = re.compile(r"\^|\$|\\[bBAZ]|\(\?<?[=!]")
+
+
+@functools.lru_cache(maxsize=1)
+def _local() -> tuple[bool, ...]:
+    """Per formula: whether it reads no context (no anchor, word boundary or lookaround). Such a pattern
+    that matches inside a sentence also matches in the paragraph holding it, so a paragraph where it
+    finds nothing need not be searched sentence by sentence."""
+    return tuple(not _READS_CONTEXT.search(p.pattern.replace("[^", "[")) for p in formulas())
 
 
 @dataclass(frozen=True)
@@ -67,12 +79,15 @@ def overview_focus(doc: Document) -> Focus:
     total = 0
     decl = 0
     found = []
-    pats = formulas()
+    local = _local()
     for b in blocks:
+        pats = [p for p, loc in zip(formulas(), local) if not loc or p.search(b.text)]
         for piece in (p.strip() for p in _SENTENCE_END.split(b.text)):
             if not piece:
                 continue
-            total += len(_COUNTABLE.findall(piece))
+            total += len(piece) - len(_SPACE.findall(piece))  # its \S characters
+            if not pats:
+                continue
             spans = [(m.start(), m.end(), m.group(0)) for p in pats for m in p.finditer(piece)]
             if not spans:
                 continue
