@@ -101,7 +101,9 @@ class Model:
                     counts[f"LEX:{key}"] = counts.get(f"LEX:{key}", 0) + int(weight)
             if counts:
                 lex[term] = counts
-        object.__setattr__(self, "_lex", lex)
+        # (the term's first two characters, term, LEX counts): a term that occurs in a text starts with one
+        # of its bigrams, all of which ``scores`` has counted before it looks for terms
+        object.__setattr__(self, "_lex", tuple((term[:2], term, counts) for term, counts in lex.items()))
 
     def scores(self, text: str) -> list[float]:
         """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF).
@@ -124,8 +126,8 @@ class Model:
         norm = normalise(text)
         found = Counter(norm)
         found.update(map(operator.add, norm, norm[1:]))
-        for term, counts in self._lex.items():
-            if term in norm:
+        for head, term, counts in self._lex:
+            if head in found and term in norm:
                 found.update(counts)
         keys = found.keys() & index.keys()
         z = list(self.intercept)
