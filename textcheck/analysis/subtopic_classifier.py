@@ -101,9 +101,12 @@ class Model:
                     counts[f"LEX:{key}"] = counts.get(f"LEX:{key}", 0) + int(weight)
             if counts:
                 lex[term] = counts
-        # (the term's first two characters, term, LEX counts): a term that occurs in a text starts with one
-        # of its bigrams, all of which ``scores`` has counted before it looks for terms
-        object.__setattr__(self, "_lex", tuple((term[:2], term, counts) for term, counts in lex.items()))
+        # (column of the term's first two characters or None, term, LEX counts by column): a term that
+        # occurs in a text starts with one of its bigrams, which ``scores`` has counted (when a feature)
+        # before it looks for terms
+        object.__setattr__(self, "_lex", tuple(
+            (self.index.get(term[:2]), term, {self.index[f]: n for f, n in counts.items() if f in self.index})
+            for term, counts in lex.items()))
 
     def scores(self, text: str) -> list[float]:
         """Class probabilities (multinomial logistic regression on sublinear, l2-normalised TF-IDF).
@@ -122,18 +125,17 @@ class Model:
         """
         if not self._fast:
             return self.scores_reference(text)
-        index = self.index
         norm = normalise(text)
-        found = Counter(norm)
-        found.update(map(operator.add, norm, norm[1:]))
+        # column -> count, over the text's 1- and 2-grams that are model features (None: not one)
+        found = Counter(map(self.index.get, itertools.chain(norm, map(operator.add, norm, norm[1:]))))
+        found.pop(None, None)
         for head, term, counts in self._lex:
-            if head in found and term in norm:
+            if (head in found if head is not None else True) and term in norm:
                 found.update(counts)
-        keys = found.keys() & index.keys()
         z = list(self.intercept)
-        if keys:
-            js = list(map(index.__getitem__, keys))
-            cs = list(map(found.__getitem__, keys))
+        if found:
+            js = list(found)
+            cs = list(found.values())
             tf = _LOG_TF if max(cs) < len(_LOG_TF) else [1.0 + math.log(c) if c else 0.0 for c in range(max(cs) + 1)]
             x = list(map(operator.mul, map(tf.__getitem__, cs), map(self.idf.__getitem__, js)))
             norm2 = math.sqrt(math.fsum(map(operator.mul, x, x))) or 1.0
