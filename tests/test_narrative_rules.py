@@ -250,6 +250,45 @@ def test_overview_focus_fires_on_declaration_heavy_overview():
     assert not any("168条" in s for s in ev["sentences"])
 
 
+def test_overview_focus_paragraph_prefilter_changes_nothing(monkeypatch):
+    # a formula that finds nothing in a paragraph is not tried on its sentences; with every formula
+    # tried on every sentence (the prefilter off) the figures and sentences are the same
+    from textcheck.parse import parse_text
+    from textcheck.rules import overview_focus as of
+
+    assert all(of._local())  # the shipped formulas read no context
+    docs = [parse_text(seed_text(n)) for n in ("000", "001", "002", "003", "004")]
+    docs.append(parse_text(fixture("declarations_overview")))
+    fast = [of.overview_focus(d) for d in docs]
+    monkeypatch.setattr(of, "_local", lambda: (False,) * len(of.formulas()))
+    monkeypatch.setattr(of, "_literals", lambda: (None,) * len(of.formulas()))
+    assert [of.overview_focus(d) for d in docs] == fast
+    assert sum(len(f.sentences) for f in fast) >= 5
+
+
+def test_required_literals_are_in_every_match():
+    import re
+
+    from textcheck.parse import parse_text
+    from textcheck.rules import overview_focus as of
+
+    assert of.required_literals(re.compile(r"(?:全面|深入)?贯彻(?:落实)?[^。]{0,9}(?:精神|要求)")) == {"贯彻"}
+    assert of.required_literals(re.compile(r"迈上新台阶|(?:推进|推动)[^。]{0,9}现代化")) == {"迈上新台阶", "现代化"}
+    assert of.required_literals(re.compile(r"(?:甲乙|丙丁)|戊?")) is None  # an alternative that needs nothing
+    assert of.required_literals(re.compile(r"abc", re.IGNORECASE)) is None
+    lits = of._literals()
+    assert all(x is not None for x in lits)  # every shipped formula has one
+    texts = [b.text for n in ("000", "001", "002", "003", "004") for b in parse_text(seed_text(n)).blocks]
+    texts.append(fixture("declarations_overview"))
+    matched = 0
+    for p, lit in zip(of.formulas(), lits):
+        for t in texts:
+            for m in p.finditer(t):
+                matched += 1
+                assert any(x in m.group(0) for x in lit), (p.pattern, m.group(0))
+    assert matched >= 20
+
+
 def test_overview_focus_silent_below_threshold_and_threshold_is_an_option():
     r = check_text(seed_text("001"))  # ≈10% of its 总体情况 is the opening declaration
     assert findings_of(r, "overview-focus") == []

@@ -94,3 +94,24 @@ def test_degenerate_inputs_parse():
     for text in ["无", "一、总体情况", "\t\t\n0\t0\n", "一、总体情况二、主动公开政府信息情况" * 50]:
         result = check_text(text)
         assert result.document.lines
+
+
+def test_folding_compatibility_characters_first_changes_no_normalised_line():
+    # parse replaces ，（）：；… by their NFKC forms before NFKC (so that NFKC finds nothing to do);
+    # NFKC of the folded line must be NFKC of the line, whatever stands next to the folded characters
+    import unicodedata
+    from pathlib import Path
+
+    from textcheck.parse.normalize import _FOLD, _fold
+    from textcheck.text import normalize_line
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [ln for p in sorted((root / "corpora" / "samples").glob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    marks = ["\u0301", "\u0338", "\u0308", "\u3099", "\u20dd", "\u0345", "\u1161", "\uff9e", "\u0b3e"]
+    for c, _n in _FOLD:
+        for m in marks:
+            lines += [c + m, m + c, "a" + c + m + "b", "e" + m + c, c + c + m + m, "ｅ" + c + "\u0301"]
+    assert len(lines) > 1000
+    for line in lines:
+        assert unicodedata.normalize("NFKC", _fold(line)) == unicodedata.normalize("NFKC", line), repr(line)
+        assert normalize_line(_fold(line)) == normalize_line(line), repr(line)

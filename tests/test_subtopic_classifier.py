@@ -91,3 +91,37 @@ def test_overview_topics_reads_headings_strictly_and_classifies_the_text():
     named = [(t.heading_subtopic, t.label) for t in topics if t.heading_subtopic]
     assert [h for h, _ in named] == ["active", "requests", "management", "platform", "supervision"]
     assert all(0.0 <= t.confidence <= 1.0 for t in topics)
+
+
+def _real_paragraphs() -> list[str]:
+    """Every block's text of the seeds, the written training paragraphs, and the development corpus when present."""
+    import tomllib
+
+    from textcheck.readers import read_path
+
+    paths = sorted((ROOT / "corpora" / "samples").glob("*.txt"))
+    corpus = ROOT.parent / "shared" / "corpus"
+    if corpus.is_dir():
+        paths += sorted(p for p in corpus.rglob("*") if p.suffix in {".txt", ".html", ".pdf", ".docx"})
+    texts = [b.text for p in paths for b in parse_text(read_path(str(p)).text).blocks]
+    written = tomllib.loads((ROOT / "corpora" / "training" / "subtopic_paragraphs.toml").read_text(encoding="utf-8"))
+    texts += [para["text"] for rep in written["report"] for para in rep["paragraph"]]
+    return texts
+
+
+def test_scores_equal_the_reference_computation_bit_for_bit_on_real_paragraphs():
+    m = model()
+    assert m._fast  # every feature of the shipped model is made of run characters
+    texts = _real_paragraphs()
+    texts += ["", "。", "ABC１２３公开", "公开" * 300, "专栏" + "平台建设，" * 5]  # empty, no feature, NFKC, counts > 255, lexicon
+    assert len(texts) > 500
+    diff = [t for t in texts if m.scores(t) != m.scores_reference(t)]
+    assert diff == []
+
+
+def test_reference_path_is_used_for_a_model_with_features_outside_runs():
+    from dataclasses import replace
+
+    m = model()
+    odd = replace(m, index={**m.index, "公，": 0})
+    assert not odd._fast and odd.scores("公，开") == odd.scores_reference("公，开")

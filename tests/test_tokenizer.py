@@ -82,6 +82,20 @@ def test_repeated_characters_where_the_hmms_differ_go_to_jieba(text):
     assert _rjieba(text) == _jieba(text)
 
 
+@pytest.mark.parametrize("text", TRICKY + ["AT&T", "at&t", "c#", "C++", "c+", "A&T", "#+&", "\U00020000", "\uf900", "政府"])
+def test_jieba_only_test_is_the_pattern(text):
+    assert resources._jieba_only(text) == bool(resources._JIEBA_ONLY.search(text))
+
+
+@needs_rjieba
+def test_cut_gives_the_words_whether_just_segmented_or_cached():
+    text = "本机关2023年共收到政府信息公开申请12件，网址www.example.gov.cn。"
+    resources._ends.cache_clear()
+    first = resources.cut(text)  # just segmented
+    again = resources.cut(text)  # from the cached word ends
+    assert first == again == [w for w, _s, _e in _jieba(text)] and "".join(first) == text
+
+
 def test_one_doubled_character_stays_with_the_port():
     assert not resources._hmm_tie_possible("做到件件有回应，把责任层层压实")
 

@@ -128,6 +128,17 @@ _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 # ideographs, the supplementary planes) as Han, and it splits + # & off the dictionary's words that
 # contain them (C++, C#, AT&T).
 _JIEBA_ONLY = re.compile(r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]|(?i:c\+\+|c#|at&t)")
+# the same test in two parts (a plain character class scans several times faster than the alternation;
+# each of the three words holds + # or &, so a text without those cannot hold one)
+_JIEBA_ONLY_CHAR = re.compile(r"[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]")
+_JIEBA_ONLY_WORD = re.compile(r"(?i:c\+\+|c#|at&t)")
+
+
+def _jieba_only(text: str) -> bool:
+    """``_JIEBA_ONLY.search(text)``, faster."""
+    if _JIEBA_ONLY_CHAR.search(text):
+        return True
+    return ("+" in text or "#" in text or "&" in text) and _JIEBA_ONLY_WORD.search(text) is not None
 
 
 # a letter or digit beside one of + # & . _ % - (or two of those): only a text with one can hold a run
@@ -157,7 +168,7 @@ def _hmm_tie_possible(text: str) -> bool:
 
 def _rjieba_segmenter(rcut):
     """jieba's words from jieba-rs's ``rcut`` (text -> words): routed to jieba and re-split as above."""
-    jieba_only = _JIEBA_ONLY.search
+    jieba_only = _jieba_only
     ascii_join = _ASCII_JOIN.search
 
     def segment(text: str) -> list[str]:
@@ -167,6 +178,9 @@ def _rjieba_segmenter(rcut):
             return tokenizer().lcut(text)
         words = rcut(text)
         if not ascii_join(text):
+            return words
+        # only an ASCII word can need splitting; most texts have a few (figures) and none to split
+        if not any(len(w) > 1 and not w.isalnum() and _ASCII_RUN.fullmatch(w) for w in filter(str.isascii, words)):
             return words
         out: list[str] = []
         for w in words:
@@ -235,7 +249,16 @@ def segmenter() -> tuple[str, Any]:
 # Only the word ends are kept (words are contiguous), a few bytes per word; 2,048 texts at most.
 @functools.lru_cache(maxsize=2048)
 def _ends(text: str) -> array:
-    return array("I", accumulate(map(len, segmenter()[1](text))))
+    global _fresh
+    words = segmenter()[1](text)
+    _fresh = (text, words)
+    return array("I", accumulate(map(len, words)))
+
+
+# The words ``_ends`` has just segmented (text, words): ``cut`` takes them as they are instead of
+# slicing them out of the text again, when they are the text's own (same object, contiguous). Anything
+# else (another thread's text, an older one, a cache hit) slices.
+_fresh: tuple[str, list[str]] | None = None
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -246,5 +269,18 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 
 def cut(text: str) -> list[str]:
     """Words of ``text`` (jieba, precise mode, HMM on)."""
+    global _fresh
+    _fresh = None
     ends = _ends(text)
+    fresh, _fresh = _fresh, None
+    if fresh is not None and fresh[0] is text and "".join(fresh[1]) == text:
+        return fresh[1]
     return [text[s:e] for s, e in zip(chain((0,), ends), ends)]
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets where a word of ``text`` starts or ends (0 and ``len(text)`` included)."""
+    bounds = set(_ends(text))
+    bounds.add(0)
+    bounds.add(len(text))
+    return bounds

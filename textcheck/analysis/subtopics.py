@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from textcheck.document import Block, BlockKind, Document
-from textcheck.resources import corpus_toml, tokenize
+from textcheck.resources import corpus_toml, word_bounds
 
 
 @dataclass
@@ -74,10 +74,7 @@ def match_terms(text: str) -> list[tuple[str, int, int, tuple[tuple[str, int], .
     """
     if not text:
         return []
-    bounds = {0, len(text)}
-    for _w, s, e in tokenize(text):
-        bounds.add(s)
-        bounds.add(e)
+    bounds = word_bounds(text)
     out = []
     for end_idx, (term, owners) in _automaton().iter(text):
         start = end_idx - len(term) + 1

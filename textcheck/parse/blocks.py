@@ -30,7 +30,7 @@ def is_table_line(norm: str, raw: str = "") -> bool:
         return True
     if _TABLE_TITLE.match(norm):
         return True
-    if norm.endswith("|") or set(norm) <= {"|", " "}:
+    if norm.endswith("|") or not norm.strip("| "):
         return True
     return bool(_NUMBERISH.match(norm))
 
@@ -38,7 +38,7 @@ def is_table_line(norm: str, raw: str = "") -> bool:
 def table_rows(norm_lines: list[str]) -> tuple[tuple[str, ...], ...]:
     rows = []
     for s in norm_lines:
-        if not s.strip() or set(s) <= {"|", " "}:
+        if not s.strip() or not s.strip("| "):
             continue
         if "\t" in s:
             rows.append(tuple(c.strip() for c in s.split("\t")))

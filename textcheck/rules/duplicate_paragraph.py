@@ -52,7 +52,7 @@ def similar_pairs(texts: list[str], min_score: float, chars: list[str] | None = 
         return out
     words = {}
     for i in reps:
-        words[i] = " ".join(w for w in cut(texts[i]) if _has_comparable(w))
+        words[i] = " ".join(filter(_has_comparable, cut(texts[i])))
     for (i, j), v in _score_candidates(reps, chars, words, min_score).items():
         out[(i, j)] = v
     return out

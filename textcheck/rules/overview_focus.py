@@ -13,6 +13,7 @@ from textcheck.rules import Context, Hit, rule
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 _CLAUSE_END = re.compile(r"[，,：:]")
 _COUNTABLE = re.compile(r"\S")
+_SPACE = re.compile(r"\s")
 # what was done: a figure with its unit, or an action on a named document (印发《…》)
 _DONE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|件|条|次|个|家|人|期|场|篇|项|份|万|亿|余|多|名|天|批|类|户|元|部|本|套|栏目|专栏)"
@@ -24,6 +25,65 @@ _DONE = re.compile(
 def formulas() -> tuple[re.Pattern[str], ...]:
     data = corpus_toml("declarations.toml")
     return tuple(re.compile(f["pattern"]) for f in data["formula"])
+
+
+_READS_CONTEXT = re.compile(r"\^|\$|\\[bBAZ]|\(\?<?[=!]")
+
+
+@functools.lru_cache(maxsize=1)
+def _local() -> tuple[bool, ...]:
+    """Per formula: whether it reads no context (no anchor, word boundary or lookaround). Such a pattern
+    that matches inside a sentence also matches in the paragraph holding it, so a paragraph where it
+    finds nothing need not be searched sentence by sentence."""
+    return tuple(not _READS_CONTEXT.search(p.pattern.replace("[^", "[")) for p in formulas())
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains (None: none known). Read from the
+    pattern's parse tree: a run of literal characters in its top-level sequence, or, for an alternation
+    there, what each alternative requires. Searching a formula that starts with optional words
+    (``(?:全面|深入|认真)?(?:学习)?贯彻…``) tries every position; ``贯彻 in text`` is one scan."""
+    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        from re import _parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - a parser this version does not have
+        return None
+    return _required(list(tree), sre_parse)
+
+
+def _required(seq: list, sre_parse) -> frozenset[str] | None:
+    literal, branch = sre_parse.LITERAL, sre_parse.BRANCH
+    runs, run = [], []
+    for op, av in seq:
+        if op == literal:
+            run.append(chr(av))
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    best = max(runs, key=len)
+    if len(best) >= 2:
+        return frozenset({best})
+    for op, av in seq:
+        if op == branch:
+            alts = [_required(list(alt), sre_parse) for alt in av[1]]
+            if all(a is not None for a in alts):
+                return frozenset().union(*alts)
+    return frozenset({best}) if best else None
+
+
+@functools.lru_cache(maxsize=1)
+def _literals() -> tuple[frozenset[str] | None, ...]:
+    return tuple(required_literals(p) for p in formulas())
+
+
+def _may_match(lits: frozenset[str] | None, text: str) -> bool:
+    return lits is None or any(x in text for x in lits)
 
 
 @dataclass(frozen=True)
@@ -67,13 +127,18 @@ def overview_focus(doc: Document) -> Focus:
     total = 0
     decl = 0
     found = []
-    pats = formulas()
+    local = _local()
+    lits = _literals()
     for b in blocks:
+        pats = [(p, lit) for p, loc, lit in zip(formulas(), local, lits)
+                if not loc or (_may_match(lit, b.text) and p.search(b.text))]
         for piece in (p.strip() for p in _SENTENCE_END.split(b.text)):
             if not piece:
                 continue
-            total += len(_COUNTABLE.findall(piece))
-            spans = [(m.start(), m.end(), m.group(0)) for p in pats for m in p.finditer(piece)]
+            total += len(piece) - len(_SPACE.findall(piece))  # its \S characters
+            if not pats:
+                continue
+            spans = [(m.start(), m.end(), m.group(0)) for p, lit in pats if _may_match(lit, piece) for m in p.finditer(piece)]
             if not spans:
                 continue
             marked = ""
