@@ -120,6 +120,19 @@ def test_a_hung_worker_is_ended_and_the_parent_goes_on():
     assert proc.wait(timeout=10) is not None  # and the child was ended
 
 
+def test_a_child_that_is_not_the_worker_is_not_believed():
+    # e.g. a frozen program started as if it were Python: it prints its own output
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdout.write('用法：textcheck ...' * 50)"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    w = segment_worker.Worker(proc)
+    assert w.lengths("政府信息公开") is None and not w.alive
+
+
+def test_no_worker_in_a_frozen_program(monkeypatch):
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert segment_worker.start() is None
+
+
 def test_segmenter_falls_back_to_rjieba_here_when_the_worker_fails(monkeypatch):
     class Dead:
         def lengths(self, text):
