@@ -124,9 +124,9 @@ def test_scores_order_seeds(corpus):
 
 
 def test_score_weights_configurable(corpus):
-    files = [str(corpus["src"] / "seed_001.txt")]
+    files = [str(corpus["src"] / "seed_003.txt")]
     base = run_batch(files, Config()).reports[0]["score"]
-    heavy = run_batch(files, Config(score={"fee": 60})).reports[0]["score"]  # 001 has no fee statement
+    heavy = run_batch(files, Config(score={"fee": 60})).reports[0]["score"]  # 003 (2021) has no fee statement
     assert heavy < base
 
 

@@ -349,7 +349,7 @@ def _descendants(pid: int) -> set[int]:
 @pytest.mark.parametrize("when", ["checks", "year-pairs"])
 def test_sigterm_in_any_stage_leaves_no_process_and_the_rerun_gives_the_uninterrupted_outputs(tmp_path, when):
     src = tmp_path / "in"
-    generate(src, 60, seed=13, groups=3, prior=12)
+    generate(src, 150, seed=13, groups=3, prior=30)  # enough that the run is still going when the signal lands
     ref = tmp_path / "ref"
     res = _cli("batch", str(src), "-o", str(ref), "-j", "2", timeout=600)
     assert res.returncode == 0, res.stderr

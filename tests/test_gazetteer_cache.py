@@ -100,3 +100,25 @@ def test_the_key_changes_with_the_data(cache):
     assert key == gz._cache_key(data, zones)
     assert key != gz._cache_key(data + b"\0", zones)
     assert key != gz._cache_key(data, {**zones, "某某新区": "110000000000"})
+
+
+def test_index_files_left_by_other_versions_are_removed_once_stale(cache):
+    import os
+    import time
+
+    cache.mkdir(parents=True)
+    old = time.time() - (gz.STALE_DAYS + 1) * 86400
+    stale = cache / "gazetteer-00000000000000000000000000000000.index"
+    recent = cache / "gazetteer-11111111111111111111111111111111.index"  # another installation, in use
+    other = cache / "jieba.cache"  # not ours to judge
+    for f in (stale, recent, other):
+        f.write_bytes(b"x")
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    gz.load()  # no index for this key yet: built, written, and the stale one removed
+    assert not stale.exists() and recent.exists() and other.exists()
+    ours = [f for f in cache.glob("gazetteer-*.index") if f != recent]
+    assert len(ours) == 1
+    os.utime(ours[0], (old, old))
+    gz.load()  # read: an old index in use is touched, so that no other installation removes it
+    assert time.time() - ours[0].stat().st_mtime < 3600

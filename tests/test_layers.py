@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "textcheck"
 # lowest first; a module may import from its own layer and the layers below it
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("textcheck", "textcheck.finding", "textcheck.document", "textcheck.text", "textcheck.errors",
-              "textcheck.resources", "textcheck.output", "textcheck.config")),
+              "textcheck.resources", "textcheck.segment_worker", "textcheck.output", "textcheck.config")),
     ("readers", ("textcheck.readers",)),
     ("parse", ("textcheck.parse",)),
     ("analysis", ("textcheck.gazetteer", "textcheck.analysis")),
@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("commands", ("textcheck.compare", "textcheck.batch")),
     ("render", ("textcheck.render",)),
     ("serve", ("textcheck.serve",)),  # the local web page: renders results, below the command line that starts it
-    ("cli", ("textcheck.cli", "textcheck.__main__")),
+    ("cli", ("textcheck.cli", "textcheck.launch", "textcheck.__main__")),
 ]
 
 

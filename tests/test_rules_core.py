@@ -179,9 +179,20 @@ def test_overview_too_long_silent_before_the_2021_reports():
 
 
 def test_fee_statement_missing_fires_on_bare_wu():
-    for num in ("001", "003"):
-        found = findings_of(check_text(seed_text(num)), "fee-statement-missing")
-        assert len(found) == 1 and "无" in found[0].message
+    found = findings_of(check_text(seed_text("003")), "fee-statement-missing")  # 2021: 其他需要报告的事项 “无”
+    assert len(found) == 1 and "无" in found[0].message
+
+
+def test_fee_statement_missing_silent_before_the_fee_rules_began():
+    # seed 001 is a 2020 report: its 其他需要报告的事项 is “无” too, but reporting the fee came with the
+    # 2021 format (the 信息处理费 measures took effect on 2021-01-01)
+    assert findings_of(check_text(seed_text("001")), "fee-statement-missing") == []
+    cfg = Config(options={"fee-statement-missing": {"since_year": 2020}})
+    found = findings_of(check_text(seed_text("001"), config=cfg), "fee-statement-missing")
+    assert len(found) == 1 and "无" in found[0].message
+    # the year is the report's: the same 2021 text says so, a 2020 copy of it does not
+    text_2020 = seed_text("003").replace("2021年", "2020年")
+    assert findings_of(check_text(text_2020), "fee-statement-missing") == []
 
 
 def test_fee_statement_missing_silent_when_stated():

@@ -1,3 +1,3 @@
-from textcheck.cli import main
+from textcheck.launch import main
 
 main()

@@ -109,9 +109,9 @@ def compare_paths(old_path: str, new_path: str, config: Config | None = None, *,
     """Read, parse and compare two reports. Raises ``InputError`` for unreadable input."""
     from textcheck.parse import parse
     from textcheck.readers import DEFAULT_MAX_BYTES, read_path
-    from textcheck.resources import preload_segmenter
+    from textcheck.resources import prefetch
 
-    preload_segmenter()
     old = parse(read_path(old_path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
     new = parse(read_path(new_path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
+    prefetch([b.text for d in (old, new) for b in d.narrative()])  # see engine.check_path
     return compare_documents(old, new, config)

@@ -248,7 +248,8 @@ def check_source(source: Source, config: Config | None = None) -> CheckResult:
 
 def check_path(path: str, config: Config | None = None, *, max_bytes: int | None = None) -> CheckResult:
     from textcheck.readers import DEFAULT_MAX_BYTES, read_path
-    from textcheck.resources import preload_segmenter
+    from textcheck.resources import prefetch
 
-    preload_segmenter()
-    return check_source(read_path(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES), config)
+    doc = parse(read_path(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
+    prefetch([b.text for b in doc.narrative()])  # a segment worker, if the command started one, starts on them
+    return check_document(doc, config)

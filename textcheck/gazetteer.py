@@ -24,7 +24,10 @@ import functools
 import gzip
 import hashlib
 import marshal
+import os
 import sys
+import time
+import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -396,16 +399,21 @@ def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) ->
 # -- the index cache ------------------------------------------------------------------------------
 #
 # One file per key in the user cache folder (resources.user_cache_dir), ``gazetteer-KEY.index``: the
-# sha256 of the rest, then marshal of (format, key, the packed unit rows, the packed names, short
+# CRC-32 of the rest (4 bytes, little-endian: it tells damage, at a fifth of sha256's cost on each
+# start; a stronger hash kept in the same file would not stop a deliberate change either), then marshal of (format, key, the packed unit rows, the packed names, short
 # forms, zone names, the automaton's state). The automaton holds integers only, and its state is the documented pickling
 # state (``Automaton.__reduce__``: bytes and integers), stored with marshal and handed back to the
 # constructor: no pickle, so no code can come out of the file. The key hashes the data, the zones, this
 # module's source and the pyahocorasick build, so a change to any of them builds a new index.
 # Whatever does not match its hash or cannot be read is rebuilt (never handed to the C constructor);
 # a folder that cannot be written means building each time (the result is the same, only slower).
-# Files of other keys are left alone (another installation may use them).
+# Files of other keys are left alone while in use (another installation may use them: a file that is
+# read is touched once a week); when a new index is written, files of other keys untouched for
+# STALE_DAYS are removed (left behind by upgrades).
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
+STALE_DAYS = 30
+_TOUCH_AFTER = 7 * 86400
 
 
 class _Entries:
@@ -469,11 +477,12 @@ def _read_index(key: str) -> tuple | None:
     """(unit rows or None, index) from the cache, or None."""
     import ahocorasick
 
+    path = _cache_path(key)
     try:
-        raw = _cache_path(key).read_bytes()
-        if len(raw) < 32 or hashlib.sha256(raw[32:]).digest() != raw[:32]:
+        raw = path.read_bytes()
+        if len(raw) < 4 or zlib.crc32(raw[4:]) != int.from_bytes(raw[:4], "little"):
             return None  # damaged (its names would be wrong without any error) or not ours
-        fmt, k, units, blob, offsets, short, zone_names, state = marshal.loads(raw[32:])
+        fmt, k, units, blob, offsets, short, zone_names, state = marshal.loads(raw[4:])
         if fmt != INDEX_FORMAT or k != key or not isinstance(blob, str) or not isinstance(offsets, bytes):
             return None
         table = _offsets(offsets, blob)
@@ -487,7 +496,31 @@ def _read_index(key: str) -> tuple | None:
         short = frozenset(short)
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    _touch(path)
     return rows, (_Entries(blob, table, short), short, frozenset(zone_names), auto)
+
+
+def _touch(path: Path) -> None:
+    """Mark an index in use (its modification time), at most once a week: see STALE_DAYS."""
+    try:
+        if time.time() - path.stat().st_mtime > _TOUCH_AFTER:
+            os.utime(path)
+    except OSError:  # a read-only cache folder: the file simply ages
+        pass
+
+
+def _prune(keep: Path) -> None:
+    """Remove the index files of other keys not used for STALE_DAYS (see above)."""
+    cutoff = time.time() - STALE_DAYS * 86400
+    try:
+        for f in keep.parent.glob("gazetteer-*.index"):
+            try:
+                if f != keep and f.stat().st_mtime < cutoff:
+                    f.unlink()
+            except OSError:  # another process removed it, or no right to: leave it
+                pass
+    except OSError:  # pragma: no cover - the folder went away
+        pass
 
 
 def _offsets(data: bytes, blob: str) -> array:
@@ -508,9 +541,10 @@ def _write_index(key: str, units: Units, index: tuple) -> None:
     try:
         payload = marshal.dumps((INDEX_FORMAT, key, _PackedRows.pack(rows) if rows else None, text, offsets,
                                  tuple(sorted(short)), tuple(sorted(zone_names)), auto.__reduce__()[1]))
-        atomic_write_bytes(_cache_path(key), hashlib.sha256(payload).digest() + payload, durable=False)
+        atomic_write_bytes(_cache_path(key), zlib.crc32(payload).to_bytes(4, "little") + payload, durable=False)
     except (OSError, ValueError, TextcheckError):
-        pass  # read-only or full cache folder: build each time
+        return  # read-only or full cache folder: build each time
+    _prune(_cache_path(key))
 
 
 def load_zones(path=None) -> dict[str, str]:

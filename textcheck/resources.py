@@ -166,8 +166,8 @@ def _hmm_tie_possible(text: str) -> bool:
     return False
 
 
-def _rjieba_segmenter(rjieba):
-    rcut = rjieba.cut
+def _rjieba_segmenter(rcut):
+    """jieba's words from jieba-rs's ``rcut`` (text -> words): routed to jieba and re-split as above."""
     jieba_only = _jieba_only
     ascii_join = _ASCII_JOIN.search
 
@@ -193,29 +193,38 @@ def _rjieba_segmenter(rjieba):
     return segment
 
 
-_preloading = False
+_worker = None  # segment_worker.Worker, when preload_segmenter started one
 
 
 def preload_segmenter() -> None:
-    """Start importing rjieba in a background thread (once per process): building its dictionary
-    (~0.1 s, in Rust, without holding the GIL) then overlaps with reading, parsing and the gazetteer.
-    Nothing else changes: the first segmentation imports it as usual (Python's import lock makes it
-    wait for the thread's import rather than repeat it). Called by the commands that will segment
-    (engine.check_path, compare.compare_paths), never where a process may fork afterwards."""
-    global _preloading
-    if _preloading or "rjieba" in sys.modules or os.environ.get(TOKENIZER_ENV, "").strip().lower() == "jieba":
+    """Start segmenting in a second process (once per process, see textcheck/segment_worker.py), so
+    that building jieba-rs's dictionary overlaps with the command's start-up instead of adding to it.
+    Called by the command line's check and compare only; a no-op where the worker does not pay or cannot
+    run (then the first segmentation imports rjieba here, as before). Words are the same either way."""
+    global _worker
+    if _worker is not None or segmenter.cache_info().currsize or "rjieba" in sys.modules:
         return
-    _preloading = True
-    import importlib
-    import threading
+    if os.environ.get(TOKENIZER_ENV, "").strip().lower() == "jieba":
+        return
+    from textcheck import segment_worker
 
-    def load() -> None:
-        try:
-            importlib.import_module("rjieba")
-        except ImportError:  # no wheel: jieba is used, and loaded when first needed
-            pass
+    _worker = segment_worker.start()
 
-    threading.Thread(target=load, name="textcheck-preload-rjieba", daemon=True).start()
+
+def prefetch(texts) -> None:
+    """Have the worker (if any) segment ``texts`` ahead of their use; returns at once."""
+    if _worker is not None:
+        _worker.send(texts)
+
+
+def _worker_cut(text: str) -> list[str]:
+    lengths = _worker.lengths(text) if _worker is not None else None
+    if lengths is None:  # no worker, or it could not answer: the same words from rjieba here
+        import rjieba
+
+        return rjieba.cut(text)
+    ends = list(accumulate(lengths))
+    return [text[s:e] for s, e in zip(chain((0,), ends), ends)]
 
 
 @functools.lru_cache(maxsize=None)
@@ -223,13 +232,15 @@ def segmenter() -> tuple[str, Any]:
     """(name, function text -> words) of the segmenter in use: ``rjieba`` or ``jieba``."""
     choice = os.environ.get(TOKENIZER_ENV, "").strip().lower()
     if choice != "jieba":
+        if _worker is not None:
+            return "rjieba", _rjieba_segmenter(_worker_cut)
         try:
             import rjieba
         except ImportError:
             if choice == "rjieba":
                 raise
         else:
-            return "rjieba", _rjieba_segmenter(rjieba)
+            return "rjieba", _rjieba_segmenter(rjieba.cut)
     return "jieba", tokenizer().lcut
 
 

@@ -68,6 +68,7 @@ for _info in app.registered_commands:
 
 
 def main() -> None:
+    """The command line (``textcheck.launch.main``, the installed command, starts the segmenter first)."""
     try:
         app()
     except TextcheckError as exc:  # a last guard: user errors never become tracebacks

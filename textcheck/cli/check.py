@@ -54,6 +54,9 @@ def check(
                                             help="另存一份带批注的 .docx 文档（每个问题一条批注），原文件不变"),
 ) -> None:
     """检查一份或多份年度报告，按部分列出问题、行号、原文和修改建议。"""
+    from textcheck.resources import preload_segmenter
+
+    preload_segmenter()  # first: the segmenter loads on another core while the rest starts up
     from textcheck.engine import check_path
 
     cfg = load_config_or_exit(config, issuer, inputs=files, select=select, ignore=ignore, verbose=verbose)

@@ -46,6 +46,9 @@ def compare(
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认仅在终端中启用）"),
 ) -> None:
     """对照上年和本年的年度报告：逐部分计算沿用上年文字的比例，列出照搬的段落、未更新的数字和年份。"""
+    from textcheck.resources import preload_segmenter
+
+    preload_segmenter()  # first: the segmenter loads on another core while the rest starts up
     cfg = load_config_or_exit(config, inputs=[new], select=select, ignore=ignore, verbose=verbose)
     refuse_inputs_as_outputs([output] if output is not None else [], [old, new])
     threshold = effective_fail_on(fail_on, cfg)

@@ -36,6 +36,9 @@ def fix(
 ) -> None:
     """应用能机械完成、结果确定的修改（删除重复的标题和整段粘贴的内容、把其他单位名称改为本机关名称、改正统计期限年份），
     写出一份修改后的副本，并先显示差异。原文件不变；修改后的副本会重新检查，退出码与 check 相同。"""
+    from textcheck.resources import preload_segmenter
+
+    preload_segmenter()  # first: the segmenter loads on another core while the rest starts up
     from textcheck.engine import check_path
     from textcheck.output import atomic_write_bytes, refuse_inputs_as_outputs
     from textcheck.readers import DEFAULT_MAX_BYTES

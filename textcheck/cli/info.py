@@ -45,8 +45,10 @@ def demo(
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json（默认 text）"),
 ) -> None:
     """演示：检查随软件附带的一份有典型错误的报告（大章镇人民政府 2021 年度报告）。"""
+    from textcheck.resources import corpus_path, preload_segmenter
+
+    preload_segmenter()  # first: the segmenter loads on another core while the rest starts up
     from textcheck.engine import check_path
-    from textcheck.resources import corpus_path
 
     sample = corpus_path("samples", "003_c09c82378b8e7991.txt")
     result = check_path(str(sample), load_config_or_exit(None, discover=False))  # the demo is the same everywhere

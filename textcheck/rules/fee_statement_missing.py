@@ -24,6 +24,7 @@ def _fee_statement() -> re.Pattern[str]:
     severity="warning",
     summary="“其他需要报告的事项”未说明是否收取信息处理费",
     category="content",
+    options={"since_year": 2021},
 )
 def fee_statement_missing(doc: Document, ctx: Context):
     """What：规定“其他需要报告的事项”除其他事项外，还应报告收取信息处理费的情况。
@@ -33,8 +34,13 @@ def fee_statement_missing(doc: Document, ctx: Context):
 
     Example：大章镇、资阳市报告此处只写“无” → 警告；攀枝花市写明“本机关未收取政府信息公开费用” → 通过。
 
-    不报：按2008年《条例》格式编写、收费情况有自己一部分（“四、政府信息公开的收费及减免情况”）的报告。
+    不报：按2008年《条例》格式编写、收费情况有自己一部分（“四、政府信息公开的收费及减免情况”）的报告；
+    报告年度早于 ``since_year``（默认 2021）的报告——《政府信息公开信息处理费管理办法》自 2021 年 1 月 1 日起施行，
+    在“其他需要报告的事项”中报告收费情况是 2021 年度报告格式的要求，此前的报告没有这一项（年度读不出时照常检查）。
     """
+    year = doc.identity.year
+    if year is not None and year < int(ctx.options["since_year"]):
+        return
     sec = doc.section("other")
     if sec is None:
         return
