@@ -160,6 +160,7 @@ class TableText:
             self._by_line.setdefault(sg.line, []).append(sg)
         self._starts = [s.start for s in segs]
         self._whole: dict[int, Tok | None] = {}
+        self._tokens: dict[tuple[int, int], list[Tok]] = {}  # tokens(a, b), read once (regions are read again)
         self._line_start = line_start
         self.n_lines = len(norm_lines)
 
@@ -186,6 +187,13 @@ class TableText:
 
     def tokens(self, a: int, b: int) -> list[Tok]:
         """The tokens of the text in ``[a, b)``, in reading order."""
+        key = (a, b)
+        got = self._tokens.get(key)
+        if got is None:
+            got = self._tokens[key] = self._read_tokens(a, b)
+        return list(got)
+
+    def _read_tokens(self, a: int, b: int) -> list[Tok]:
         out: list[Tok] = []
         for seg in self.segs_between(a, b):
             lo, hi = max(a, seg.start), min(b, seg.end)
