@@ -93,6 +93,36 @@ def test_overview_topics_reads_headings_strictly_and_classifies_the_text():
     assert all(0.0 <= t.confidence <= 1.0 for t in topics)
 
 
+def test_overview_topics_classify_each_paragraph_when_asked_as_the_model_does():
+    # label, confidence and probabilities are computed on first use; they are the model's reading of
+    # the paragraph's text, exactly as computed eagerly
+    from textcheck.analysis.overview_topics import overview_topics
+
+    m = model()
+    seen = 0
+    for num in ("001", "003", "004"):
+        for t in overview_topics(parse_text(seed_text(num))):
+            probs = m.scores(t.text)
+            k = max(range(len(probs)), key=lambda i: (probs[i], -i))
+            assert t.probabilities == tuple((lab, round(p, 4)) for lab, p in zip(m.labels, probs))
+            assert (t.label, t.confidence) == (m.labels[k], round(probs[k], 4))
+            seen += 1
+    assert seen >= 20
+
+
+def test_overview_topics_are_kept_for_one_document_only():
+    from textcheck.analysis.overview_topics import overview_topics
+
+    a, b = parse_text(seed_text("001")), parse_text(seed_text("004"))
+    ta = overview_topics(a)
+    assert overview_topics(a) is ta  # asked again during the same check: the same topics
+    again = overview_topics(parse_text(seed_text("001")))  # a new parse of the same text: read anew
+    assert again is not ta and [(t.line, t.text) for t in again] == [(t.line, t.text) for t in ta]
+    tb = overview_topics(b)
+    assert tb is not ta and [t.line for t in tb] != [t.line for t in ta]
+    assert overview_topics(a, min_chars=200) is not ta
+
+
 def _real_paragraphs() -> list[str]:
     """Every block's text of the seeds, the written training paragraphs, and the development corpus when present."""
     import tomllib

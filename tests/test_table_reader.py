@@ -470,3 +470,20 @@ def test_html_page_that_is_only_a_table_is_read_as_rows():
     doc = parse(read_bytes(f"<html><body>{body}</body></html>".encode("utf-8"), path="t.html"))
     assert "\t" in doc.norm_lines[4]  # the table's rows, not one cell per line
     assert cells_of(read_tables(doc.lines, doc.norm_lines, 2021).get("requests")) == values
+
+
+def test_segs_between_is_every_cell_overlapping_the_range():
+    # TableText.segs_between finds its cells by bisection; the definition is a filter over every cell
+    from textcheck.analysis._table_text import TableText
+
+    rng = random.Random(7)
+    for num in ("000", "001", "002", "003", "004"):
+        doc = parse_text(seed_text(num))
+        tt = TableText(doc.lines, doc.norm_lines)
+        assert all(a.start < b.start for a, b in zip(tt.segs, tt.segs[1:]))
+        n = len(tt.text)
+        ranges = [(0, n), (0, 0), (n, n)] + [tuple(sorted(rng.randrange(n + 1) for _ in range(2))) for _ in range(300)]
+        ranges += [(s.start, s.end) for s in tt.segs[:200]] + [(s.end, s.end + 1) for s in tt.segs[:200]]
+        for a, b in ranges:
+            want = [s for s in tt.segs if s.start < b and (s.end > a or (s.start == s.end and s.start >= a))]
+            assert tt.segs_between(a, b) == want

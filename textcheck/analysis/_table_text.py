@@ -30,7 +30,9 @@ _RUN = re.compile(r"-?\d[\d. \-]*")
 PLACEHOLDERS = frozenset({"-", "—", "——", "–", "/", "无", "…", "……", "×"})
 
 
-@dataclass(frozen=True)
+# Seg and Tok are not frozen (nothing changes them once made): a report makes about a thousand of
+# them, and a frozen dataclass's __init__ (object.__setattr__ per field) cost five times as much.
+@dataclass
 class Seg:
     """One cell of the text: its line, its index in the line, its span in the joined string."""
 
@@ -50,7 +52,7 @@ class Seg:
         return self.origin + (self.pos[k] if self.pos else 0)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Tok:
     """What a stretch of the table text holds.
 
@@ -158,6 +160,7 @@ class TableText:
             self._by_line.setdefault(sg.line, []).append(sg)
         self._starts = [s.start for s in segs]
         self._whole: dict[int, Tok | None] = {}
+        self._tokens: dict[tuple[int, int], list[Tok]] = {}  # tokens(a, b), read once (regions are read again)
         self._line_start = line_start
         self.n_lines = len(norm_lines)
 
@@ -179,16 +182,18 @@ class TableText:
     def segs_between(self, a: int, b: int) -> list[Seg]:
         """Cells overlapping ``[a, b)`` (empty cells at ``a`` included)."""
         i = max(0, bisect.bisect_right(self._starts, a) - 1)
-        out = []
-        while i < len(self.segs) and self.segs[i].start < b:
-            s = self.segs[i]
-            if s.end > a or (s.start == s.end and s.start >= a):
-                out.append(s)
-            i += 1
-        return out
+        j = bisect.bisect_left(self._starts, b, i)  # cells start in increasing order
+        return [s for s in self.segs[i:j] if s.end > a or (s.start == s.end and s.start >= a)]
 
     def tokens(self, a: int, b: int) -> list[Tok]:
         """The tokens of the text in ``[a, b)``, in reading order."""
+        key = (a, b)
+        got = self._tokens.get(key)
+        if got is None:
+            got = self._tokens[key] = self._read_tokens(a, b)
+        return list(got)
+
+    def _read_tokens(self, a: int, b: int) -> list[Tok]:
         out: list[Tok] = []
         for seg in self.segs_between(a, b):
             lo, hi = max(a, seg.start), min(b, seg.end)

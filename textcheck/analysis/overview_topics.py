@@ -9,7 +9,9 @@ data are exactly the headings the checker trusts.
 
 from __future__ import annotations
 
+import functools
 import re
+import weakref
 from dataclasses import dataclass
 
 # Sub-headings that name exactly one subtopic. Stricter than corpora/subtopics.toml's heading words (which
@@ -42,27 +44,70 @@ def strip_heading(text: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class ParagraphTopic:
+    """One paragraph: what its heading names, and (computed when first asked for, since not every
+    paragraph's reading is needed) what the classifier reads in its text."""
+
     line: int
     end_line: int
     heading: str  # the paragraph's own opening heading, else its enclosing sub-heading ("" if none)
     heading_line: int | None
     heading_subtopic: str | None  # what the heading names (HEADING_LABELS), None if nothing or several
-    label: str  # the classifier's subtopic (or "other")
-    confidence: float  # the classifier's probability of ``label``
-    probabilities: tuple[tuple[str, float], ...]  # every label's probability, in LABELS order
     text: str  # the paragraph without its opening heading (normalised)
     raw: str  # the paragraph as written (for display)
     heading_raw: str  # the heading as written (for display)
+
+    @functools.cached_property
+    def _scores(self) -> list[float]:
+        from textcheck.analysis.subtopic_classifier import model
+
+        return model().scores(self.text)
+
+    @functools.cached_property
+    def label(self) -> str:
+        """The classifier's subtopic (or "other")."""
+        from textcheck.analysis.subtopic_classifier import model
+
+        probs = self._scores
+        return model().labels[max(range(len(probs)), key=lambda i: (probs[i], -i))]
+
+    @functools.cached_property
+    def confidence(self) -> float:
+        """The classifier's probability of ``label``."""
+        return dict(self.probabilities)[self.label]
+
+    @functools.cached_property
+    def probabilities(self) -> tuple[tuple[str, float], ...]:
+        """Every label's probability, in LABELS order."""
+        from textcheck.analysis.subtopic_classifier import model
+
+        return tuple((lab, round(p, 4)) for lab, p in zip(model().labels, self._scores))
 
     def probability(self, label: str) -> float:
         return dict(self.probabilities).get(label, 0.0)
 
 
+# The last document's topics (a weak reference to it, min_chars, the topics): the rule
+# subtopic-heading-mismatch and the subtopic analysis both ask for them during one check, and each
+# paragraph is classified once, when first needed. Another document (every check parses its own) misses.
+_last: tuple[weakref.ref, int, list[ParagraphTopic]] | None = None
+
+
 def overview_topics(doc, min_chars: int = 10) -> list[ParagraphTopic]:
     """Every narrative paragraph of 总体情况 (at least ``min_chars`` characters once its opening heading
     is removed), with its heading's subtopic and the classifier's reading of its text."""
-    from textcheck.analysis.subtopic_classifier import model
+    global _last
+    last = _last
+    if last is not None and last[0]() is doc and last[1] == min_chars:
+        return last[2]
+    topics = _overview_topics(doc, min_chars)
+    try:
+        _last = (weakref.ref(doc), min_chars, topics)
+    except TypeError:  # pragma: no cover - an object that takes no weak reference: not kept
+        pass
+    return topics
 
+
+def _overview_topics(doc, min_chars: int) -> list[ParagraphTopic]:
     heading_line: dict[str, int] = {}
     heading_raw: dict[str, str] = {}
     items = []
@@ -81,26 +126,16 @@ def overview_topics(doc, min_chars: int = 10) -> list[ParagraphTopic]:
         head = own.rstrip("。:：；") if own else b.subheading
         shown = b.raw.strip()[: len(head)] if own else heading_raw.get(b.subheading, head)
         items.append((b, head, shown, b.line if own else heading_line.get(b.subheading), body))
-    if not items:
-        return []
-    m = model()
-    out = []
-    for b, head, shown, hline, body in items:
-        probs = m.scores(body)
-        k = max(range(len(probs)), key=lambda i: (probs[i], -i))
-        out.append(
-            ParagraphTopic(
-                line=b.line,
-                end_line=b.end_line,
-                heading=head,
-                heading_line=hline,
-                heading_subtopic=heading_subtopic(head) if head else None,
-                label=m.labels[k],
-                confidence=round(probs[k], 4),
-                probabilities=tuple((lab, round(p, 4)) for lab, p in zip(m.labels, probs)),
-                text=body,
-                raw=b.raw,
-                heading_raw=shown,
-            )
+    return [
+        ParagraphTopic(
+            line=b.line,
+            end_line=b.end_line,
+            heading=head,
+            heading_line=hline,
+            heading_subtopic=heading_subtopic(head) if head else None,
+            text=body,
+            raw=b.raw,
+            heading_raw=shown,
         )
-    return out
+        for b, head, shown, hline, body in items
+    ]

@@ -154,7 +154,7 @@ def classifier_evidence(doc: Document, statuses: list[SubtopicStatus], covered_s
     topics = [
         t
         for t in overview_topics(doc)
-        if t.heading_subtopic is None and t.confidence >= CLASSIFIER_FLOOR and len(t.text) >= CLASSIFIER_MIN_CHARS
+        if t.heading_subtopic is None and len(t.text) >= CLASSIFIER_MIN_CHARS and t.confidence >= CLASSIFIER_FLOOR
     ]
     for st in statuses:
         if st.covered:

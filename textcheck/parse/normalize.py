@@ -122,7 +122,7 @@ def _meta_pairs(s: str) -> list[tuple[str, str]] | None:
     """The ``key: value`` pairs a metadata line is made of, or None when it is not such a line."""
     _w, _p, meta, _pre = _chrome()
     t = s.strip(" |-•·\t")
-    if not t or len(t) > META_MAX:
+    if not t or len(t) > META_MAX or not meta.match(t):  # (the first key must open the line)
         return None
     matches = list(meta.finditer(t))
     if not matches or matches[0].start() != 0:

@@ -132,12 +132,13 @@ def overview_focus(doc: Document) -> Focus:
     for b in blocks:
         pats = [(p, lit) for p, loc, lit in zip(formulas(), local, lits)
                 if not loc or (_may_match(lit, b.text) and p.search(b.text))]
+        if not pats:  # no declaration here: its sentences' \S characters are the paragraph's
+            total += len(b.text) - len(_SPACE.findall(b.text))
+            continue
         for piece in (p.strip() for p in _SENTENCE_END.split(b.text)):
             if not piece:
                 continue
             total += len(piece) - len(_SPACE.findall(piece))  # its \S characters
-            if not pats:
-                continue
             spans = [(m.start(), m.end(), m.group(0)) for p, lit in pats if _may_match(lit, piece) for m in p.finditer(piece)]
             if not spans:
                 continue
