@@ -270,10 +270,25 @@ def _build_index(units: Mapping[str, Unit], zones: dict[str, str]) -> tuple:
         names.setdefault(n, []).append(c)
     frozen = {k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in names.items()}
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    for pos, surface in enumerate(frozen):
+    # Positions are the names' order; the order of adding them only decides the order of each trie
+    # node's children, which pyahocorasick searches one by one — at the root, 2,500 first characters
+    # for every character of the text. Names whose first character is frequent in reports go first
+    # (frequencies of the shipped sample reports): the same automaton and matches, a scan in half the time.
+    freq = _sample_char_counts()
+    for pos, surface in sorted(enumerate(frozen), key=lambda ps: (-freq.get(ps[1][0], 0), ps[0])):
         auto.add_word(surface, pos)
     auto.make_automaton()
     return frozen, frozenset(short), frozenset(zones), auto
+
+
+def _sample_char_counts() -> dict[str, int]:
+    """How often each character occurs in the shipped sample reports (corpora/samples)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for f in sorted(corpus_path("samples").glob("*.txt")):
+        counts.update(f.read_text(encoding="utf-8"))
+    return dict(counts)
 
 
 def normalize_code(code: str) -> str:
@@ -437,7 +452,7 @@ def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) ->
 # read is touched once a week); when a new index is written, files of other keys untouched for
 # STALE_DAYS are removed (left behind by upgrades).
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 STALE_DAYS = 30
 _TOUCH_AFTER = 7 * 86400
 
