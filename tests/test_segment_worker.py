@@ -87,6 +87,16 @@ def test_answers_to_several_requests_are_matched_to_their_texts_in_any_order(wor
     assert worker._pending == {} and worker._answers == {}  # nothing kept once taken
 
 
+def test_answers_nobody_took_are_dropped_before_the_next_report(worker):
+    worker.send(["主动公开", "依申请公开", "监督保障"])
+    assert _words("主动公开", worker.lengths("主动公开")) == rjieba.cut("主动公开")
+    worker.send(["政府信息管理"])
+    _words("政府信息管理", worker.lengths("政府信息管理"))  # by now every earlier answer is in
+    worker.forget_answered()
+    assert worker._pending == {} and worker._answers == {}
+    assert _words("监督保障", worker.lengths("监督保障")) == rjieba.cut("监督保障")  # asked again, answered again
+
+
 def test_a_text_the_worker_cannot_segment_comes_back_as_none(worker):
     bad = "孤立代理\ud800字"  # rjieba takes no lone surrogate: the parent's own rjieba decides what happens
     assert worker.lengths(bad) is None

@@ -187,6 +187,14 @@ class Worker:
                 self._chars += len(t)
         self._requests.put(b"".join(parts))
 
+    def forget_answered(self) -> None:
+        """Drop the answers nobody took (texts sent ahead that the check did not need): called before
+        the next report's texts are sent, so that a run over many files keeps only the current one's."""
+        with self._cond:
+            for text, k in list(self._pending.items()):
+                if k in self._answers:
+                    del self._answers[k], self._pending[text]
+
     def lengths(self, text: str) -> array | None:
         """The lengths of the words of ``text``, or None: then the caller segments it itself."""
         if not text:
