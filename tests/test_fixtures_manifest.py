@@ -63,12 +63,12 @@ SILENT_REASONS = {
 }
 NEGATIVE_KINDS = {
     "news", "work-summary", "notice", "interpretation", "graphic", "guide", "plan", "opinion", "task-table",
-    "scoring-notice", "bulletin",
+    "scoring-notice", "bulletin", "translation",
 }
 VETO_KINDS = {
     "document-kind-title", "addressee-line", "directive-wording", "interpretation", "graphic", "news-dateline",
     "news-wording", "news-byline", "summary-wording", "plan-section", "plan-wording", "guide-wording",
-    "third-person-report", "derived-from-report", "task-table-header", "attachment-label",
+    "third-person-report", "derived-from-report", "task-table-header", "attachment-label", "foreign-language",
 }
 REPORT_FIELDS = {
     "file", "form", "exercises", "issuer", "issuer_level", "department_tier", "issuer_source", "issuer_path",

@@ -87,6 +87,16 @@ def test_answers_to_several_requests_are_matched_to_their_texts_in_any_order(wor
     assert worker._pending == {} and worker._answers == {}  # nothing kept once taken
 
 
+def test_answers_nobody_took_are_dropped_before_the_next_report(worker):
+    worker.send(["主动公开", "依申请公开", "监督保障"])
+    assert _words("主动公开", worker.lengths("主动公开")) == rjieba.cut("主动公开")
+    worker.send(["政府信息管理"])
+    _words("政府信息管理", worker.lengths("政府信息管理"))  # by now every earlier answer is in
+    worker.forget_answered()
+    assert worker._pending == {} and worker._answers == {}
+    assert _words("监督保障", worker.lengths("监督保障")) == rjieba.cut("监督保障")  # asked again, answered again
+
+
 def test_a_text_the_worker_cannot_segment_comes_back_as_none(worker):
     bad = "孤立代理\ud800字"  # rjieba takes no lone surrogate: the parent's own rjieba decides what happens
     assert worker.lengths(bad) is None
@@ -118,6 +128,19 @@ def test_a_hung_worker_is_ended_and_the_parent_goes_on():
     assert w.lengths("政府信息公开") is None  # waited its half second, then gave up
     assert not w.alive
     assert proc.wait(timeout=10) is not None  # and the child was ended
+
+
+def test_a_child_that_is_not_the_worker_is_not_believed():
+    # e.g. a frozen program started as if it were Python: it prints its own output
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdout.write('用法：textcheck ...' * 50)"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    w = segment_worker.Worker(proc)
+    assert w.lengths("政府信息公开") is None and not w.alive
+
+
+def test_no_worker_in_a_frozen_program(monkeypatch):
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert segment_worker.start() is None
 
 
 def test_segmenter_falls_back_to_rjieba_here_when_the_worker_fails(monkeypatch):

@@ -97,6 +97,7 @@ class Gazetteer:
             self._names = None  # made on first use of ``names``
             self._entries = names
         self._auto = auto
+        self._fast = None  # an ahocorasick_rs matcher, once speed_up() built one
         self._children: dict[str, list[str]] | None = None
         self._by_shape: dict[tuple[int, str], list[str]] | None = None
 
@@ -109,13 +110,38 @@ class Gazetteer:
 
     # -- matching -------------------------------------------------------------------------
 
+    def speed_up(self) -> bool:
+        """Match with ahocorasick_rs (Rust) from now on: the same matches (leftmost longest,
+        non-overlapping: tests/test_gazetteer_fast.py), a scan ~25 times cheaper than pyahocorasick's
+        (whose search at the root grows with the 2,500 first characters of the names: ~0.5 µs per
+        character), for ~0.08 s of building it, which no cache can keep (the matcher cannot be saved).
+        So for processes that check many reports (batch workers, ``textcheck serve``), not for one
+        ``textcheck check``, which reads pyahocorasick's automaton from the cache instead.
+        False where the library is missing (pyahocorasick goes on matching)."""
+        if self._fast is not None:
+            return True
+        try:
+            import ahocorasick_rs
+        except ImportError:
+            return False
+        surfaces = self._entries.surfaces() if isinstance(self._entries, _Entries) else [e[0] for e in self._entries]
+        self._fast = ahocorasick_rs.AhoCorasick(surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                                store_patterns=False)
+        return True
+
+    def _matches(self, text: str):
+        """(end index, automaton position) of each longest non-overlapping name, left to right."""
+        if self._fast is not None:
+            return [(end - 1, pos) for pos, _start, end in self._fast.find_matches_as_indexes(text)]
+        return self._auto.iter_long(text)
+
     def scan(self, text: str) -> list[Match]:
         """Place names in ``text``: longest match, non-overlapping, left to right."""
         out = []
         n = len(text)
         bigrams = self.bigrams
         entries = self._entries
-        for end_idx, pos in self._auto.iter_long(text):
+        for end_idx, pos in self._matches(text):
             surface, codes, is_short = entries[pos]
             start = end_idx - len(surface) + 1
             nxt = text[end_idx + 1] if end_idx + 1 < n else ""
@@ -244,10 +270,25 @@ def _build_index(units: Mapping[str, Unit], zones: dict[str, str]) -> tuple:
         names.setdefault(n, []).append(c)
     frozen = {k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in names.items()}
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    for pos, surface in enumerate(frozen):
+    # Positions are the names' order; the order of adding them only decides the order of each trie
+    # node's children, which pyahocorasick searches one by one — at the root, 2,500 first characters
+    # for every character of the text. Names whose first character is frequent in reports go first
+    # (frequencies of the shipped sample reports): the same automaton and matches, a scan in half the time.
+    freq = _sample_char_counts()
+    for pos, surface in sorted(enumerate(frozen), key=lambda ps: (-freq.get(ps[1][0], 0), ps[0])):
         auto.add_word(surface, pos)
     auto.make_automaton()
     return frozen, frozenset(short), frozenset(zones), auto
+
+
+def _sample_char_counts() -> dict[str, int]:
+    """How often each character occurs in the shipped sample reports (corpora/samples)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for f in sorted(corpus_path("samples").glob("*.txt")):
+        counts.update(f.read_text(encoding="utf-8"))
+    return dict(counts)
 
 
 def normalize_code(code: str) -> str:
@@ -411,7 +452,7 @@ def load(path=None, bigram_path=None, zones_path=None, *, cache: bool = True) ->
 # read is touched once a week); when a new index is written, files of other keys untouched for
 # STALE_DAYS are removed (left behind by upgrades).
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 STALE_DAYS = 30
 _TOUCH_AFTER = 7 * 86400
 
@@ -450,6 +491,12 @@ class _Entries:
 
     def __iter__(self):
         return (self[pos] for pos in range(len(self)))
+
+    def surfaces(self) -> list[str]:
+        """Every name, in automaton position order (without unpacking the entries)."""
+        lines = self._blob.split("\n")
+        lines.pop()  # the blob ends with a newline
+        return [line.partition("\t")[0] for line in lines]
 
 
 def _cache_key(data: bytes, zones: dict[str, str]) -> str:

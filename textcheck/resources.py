@@ -214,6 +214,7 @@ def preload_segmenter() -> None:
 def prefetch(texts) -> None:
     """Have the worker (if any) segment ``texts`` ahead of their use; returns at once."""
     if _worker is not None:
+        _worker.forget_answered()  # the previous report's leftovers
         _worker.send(texts)
 
 

@@ -15,7 +15,8 @@ rjieba is installed, unless ``TEXTCHECK_SEGMENT_WORKER=0``. Anything that goes w
 (it cannot start, dies, answers nonsense, cannot segment a text) makes the parent segment that text
 itself: slower, never different, never an error.
 
-Protocol (binary, native byte order, both ends are this module on the same machine): a request is
+Protocol (binary, native byte order, both ends are this module on the same machine): the child first
+writes ``MAGIC`` (an answer from anything else is not believed); a request is
 ``N`` then ``N`` times (byte length, UTF-8 with surrogates passed); the answer, once the whole request
 is read, is for each text the number of words then their lengths (``array('I')``), or ``ERROR``.
 """
@@ -29,6 +30,7 @@ from array import array
 
 WORKER_ENV = "TEXTCHECK_SEGMENT_WORKER"
 ERROR = 0xFFFFFFFF
+MAGIC = b"textcheck-segment-worker 1\n"  # the child's first words: whatever else answers is not believed
 _U32 = struct.Struct("=I")
 _ITEM = array("I").itemsize
 # the child imports this very copy of textcheck (sys.path[0], the current folder under -c, replaced by
@@ -61,6 +63,8 @@ def child_main() -> None:
 
     rin, out = sys.stdin.buffer, sys.stdout.buffer
     rjieba.cut("")
+    out.write(MAGIC)
+    out.flush()
     while True:
         head = _read_exact(rin, 4)
         if head is None:
@@ -138,6 +142,8 @@ class Worker:
     def _read_loop(self) -> None:
         out = self._proc.stdout
         try:
+            if _read_exact(out, len(MAGIC)) != MAGIC:
+                raise ValueError("segment worker: not the worker answering")
             while True:
                 head = _read_exact(out, 4)
                 if head is None:
@@ -181,6 +187,14 @@ class Worker:
                 self._chars += len(t)
         self._requests.put(b"".join(parts))
 
+    def forget_answered(self) -> None:
+        """Drop the answers nobody took (texts sent ahead that the check did not need): called before
+        the next report's texts are sent, so that a run over many files keeps only the current one's."""
+        with self._cond:
+            for text, k in list(self._pending.items()):
+                if k in self._answers:
+                    del self._answers[k], self._pending[text]
+
     def lengths(self, text: str) -> array | None:
         """The lengths of the words of ``text``, or None: then the caller segments it itself."""
         if not text:
@@ -223,6 +237,8 @@ class Worker:
 def start() -> Worker | None:
     """A worker process, or None where one does not pay or cannot run (see the module's docstring)."""
     if os.environ.get(WORKER_ENV, "").strip() == "0" or _usable_cores() < 2 or not sys.executable:
+        return None
+    if getattr(sys, "frozen", False):  # a frozen program's executable is the program, not a Python
         return None
     import importlib.util
 

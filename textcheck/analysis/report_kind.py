@@ -6,7 +6,8 @@ period, terms of the statutory tables, the part headings, sub-headings of 总体
 Vetoes, that it is another kind of document: a title ending with a document kind (…通知, …工作总结, …指南,
 …解读) or naming an event (…召开…部署会), a letter titled 关于……的报告, an interpretation or graphic of a
 report (图解：…), an addressee line (各乡镇人民政府、县直各单位：) with directive wording (印发给你们, 特此通知),
-news wording (1月9日下午，… / 会议强调), a work summary's wording. The word lists are
+news wording (1月9日下午，… / 会议强调), a work summary's wording, a narrative mostly not in Chinese (an
+English translation, a README about reports). The word lists are
 ``corpora/report_signals.toml``.
 
 ``report_kind(doc)`` returns ``ReportKind``: ``verdict`` is ``report`` (check it), ``unsure`` (check it as a
@@ -26,6 +27,13 @@ HEAD_BLOCKS = 16  # the head of a document: its first blocks (page chrome and me
 _TAG = re.compile(r"^[【\[][^】\]]{1,12}[】\]]\s*")
 _ORG_ONLY = re.compile(r"(?:人民政府|政府|办公室|办公厅|局|委员会|委|办事处|管委会|街道|镇|乡|中心|小组)$")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十]+[)）]|\d+[.、]|第[一二三四五六七八九十]+部分)")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# a text mostly in another script is not the Chinese statutory report (an English translation, a README
+# about reports): Chinese among the letters of the narrative. Real reports, web and crawler copies
+# included, are at 0.91 or more (the development corpus, the seeds, the fixtures); the non-report files
+# below 0.5 are all English or code. Judged only on enough letters.
+MIN_CHINESE_SHARE, MIN_LETTERS = 0.5, 100
 _SUB = re.compile(r"^[(（][一二三四五六七八九十][)）]\s*(?:主动公开|依申请公开|政府信息管理|平台建设|政府信息公开平台|监督保障)")
 
 
@@ -158,12 +166,20 @@ def report_kind(doc: Document) -> ReportKind:
     if summary:
         vetoes["summary"] = summary
 
+    han = sum(len(_HAN.findall(t)) for _l, t in narrative)
+    latin = sum(len(_LATIN.findall(t)) for _l, t in narrative)
+    if han + latin >= MIN_LETTERS and han / (han + latin) < MIN_CHINESE_SHARE:
+        first = next(((ln, t) for ln, t in narrative if _LATIN.search(t)), narrative[0])
+        vetoes["language"] = (first[0], f"{han / (han + latin):.0%}")
+
     n_sections = len(doc.sections)
     result = dict(title=title, title_line=title_line, title_kind=kind, signals=signals, vetoes=vetoes, sections=n_sections)
-    strong_other = "title" in vetoes or "news" in vetoes or "summary" in vetoes or ("addressee" in vetoes and "directive" in vetoes)
+    strong_other = ("title" in vetoes or "news" in vetoes or "summary" in vetoes or "language" in vetoes
+                    or ("addressee" in vetoes and "directive" in vetoes))
     if strong_other:
         # a report title with the report speaking of itself outweighs stray wording, never a kind title
-        if "title" not in vetoes and "title" in signals and "self_reference" in signals:
+        # nor a text in another language
+        if "title" not in vetoes and "language" not in vetoes and "title" in signals and "self_reference" in signals:
             return ReportKind(verdict="unsure", **result)
         return ReportKind(verdict="not-report", **result)
     probe = ReportKind(verdict="report", **result)

@@ -207,6 +207,9 @@ def _init_worker(state: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
+    from textcheck.gazetteer import gazetteer
+
+    gazetteer().speed_up()  # a worker scans hundreds of reports: the Rust matcher pays for itself
     mb = state.get("memory_mb")
     if mb:
         _warm_up()

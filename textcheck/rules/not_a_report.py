@@ -21,6 +21,8 @@ def _reasons(rk) -> list[str]:
             out.append(f"标题报道的是一次会议或活动（“{rk.title}”）")
         elif kind == "interpretation":
             out.append(f"这是对年度报告的解读或图解（“{rk.title}”）")
+    if "language" in rk.vetoes:
+        out.append(f"正文主要不是中文（汉字只占字母的 {rk.vetoes['language'][1]}），本工具检查的是中文的年度报告")
     if "summary" in rk.vetoes:
         out.append(f"有工作总结的用语（“{rk.vetoes['summary'][1]}”）")
     if "news" in rk.vetoes:
@@ -55,7 +57,8 @@ def not_a_report(doc: Document, ctx: Context):
     分成两行、后面跟着日期也算）、报告的自述（本报告……、现将……年度报告公布如下、如对本报告有疑问）、统计期限、
     法定表格的栏目、六个部分的标题、“（一）主动公开”等小标题；另一类文件的特征一票否决：标题以“通知”“工作总结”
     “指南”“方案”“解读”等结尾或报道一次会议，“关于……的报告”，图解，主送单位（各乡镇人民政府、县直各单位：）
-    加公文用语（印发给你们、特此通知），新闻用语（1月9日下午，…；会议强调），工作总结用语。词表见
+    加公文用语（印发给你们、特此通知），新闻用语（1月9日下午，…；会议强调），工作总结用语，正文主要不是中文
+    （汉字不到字母的一半：英文译本、说明文件；真实报告连同网页和爬虫文本都在九成以上）。词表见
     corpora/report_signals.toml。
 
     拿不准时（有报告的特征，也有一条另类特征；或特征很少）按年度报告检查，并给一条提示说明原因。

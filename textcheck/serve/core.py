@@ -287,6 +287,9 @@ def warm_up(config: Config) -> None:
     from textcheck.resources import corpus_path
 
     score_weights(config)  # a bad [score] table is an error at start, not on the first upload
+    from textcheck.gazetteer import gazetteer
+
+    gazetteer().speed_up()  # the server checks report after report: the Rust matcher pays for itself
     doc = parse(read_path(str(corpus_path("samples", "003_c09c82378b8e7991.txt"))))
     check_document(doc, config)
     compare_documents(doc, doc, config)
