@@ -364,6 +364,14 @@ def checks(table: Table) -> list[Check]:
     if table.spec is None:
         return []
     out: list[Check] = []
+    first: dict[str, Row] = {}  # table.row(key), looked up once
+    for r in table.rows:
+        first.setdefault(r.key, r)
+
+    def cell(row: str, column: str) -> Cell | None:  # table.cell
+        r = first.get(row)
+        return r.cell(column) if r else None
+
     for g in table.spec.groups:
         cols = table.columns(g.key)
         if not cols:
@@ -384,8 +392,8 @@ def checks(table: Table) -> list[Check]:
                 if sides is None:
                     continue
                 for col in col_keys:
-                    out.append(_check(table, rel, col, [table.cell(k, col) for k in sides[0]],
-                                      [table.cell(k, col) for k in sides[1]],
+                    out.append(_check(table, rel, col, [cell(k, col) for k in sides[0]],
+                                      [cell(k, col) for k in sides[1]],
                                       split=rel.label in table.resolved))
     return out
 

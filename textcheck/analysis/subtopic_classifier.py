@@ -115,12 +115,12 @@ class Model:
         the same digits on every machine, which a BLAS dot product does not promise); numpy was a
         tenth of a check's start-up for this. The numbers are those of ``scores_reference`` (the same
         formula written out feature by feature) to the last bit; this is the same computation with fewer
-        Python-level steps, ~3x faster (a check scores every paragraph of 总体情况):
+        Python-level steps, ~1.6x faster (a check may score every paragraph of 总体情况):
 
-        - every 1- and 2-gram of the whole normalised text is counted, across punctuation too: when every
-          model feature is made of run characters (checked once, ``_fast``), an n-gram holding any other
-          character is in no column and drops out at the intersection with the index, so the counts of
-          the features that matter are exactly those of ``features``;
+        - every 1- and 2-gram of the whole normalised text is looked up in the index and counted by
+          column, across punctuation too: when every model feature is made of run characters (checked
+          once, ``_fast``), an n-gram holding any other character is no feature, so the counts of the
+          features that matter are exactly those of ``features``;
         - no sorting: ``fsum`` is exactly rounded, so its result does not depend on the order of its terms.
         """
         if not self._fast:

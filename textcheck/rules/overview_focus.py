@@ -83,7 +83,7 @@ def _literals() -> tuple[frozenset[str] | None, ...]:
 
 
 def _may_match(lits: frozenset[str] | None, text: str) -> bool:
-    return lits is None or any(x in text for x in lits)
+    return lits is None or any(map(text.__contains__, lits))
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,9 @@ def overview_focus(doc: Document) -> Focus:
             if not piece:
                 continue
             total += len(piece) - len(_SPACE.findall(piece))  # its \S characters
-            spans = [(m.start(), m.end(), m.group(0)) for p, lit in pats if _may_match(lit, piece) for m in p.finditer(piece)]
+            has = piece.__contains__
+            spans = [(m.start(), m.end(), m.group(0)) for p, lit in pats if lit is None or any(map(has, lit))
+                     for m in p.finditer(piece)]
             if not spans:
                 continue
             marked = ""
