@@ -401,15 +401,31 @@ def test_readme_config_example_is_valid(tmp_path):
         assert res.exit_code in (0, 1), err_of(res)
 
 
-def test_inputs_under_another_config_are_warned_about(tmp_path):
-    for name, body in (("a", 'ignore = ["identity"]\n'), ("b", 'ignore = ["duplication"]\n')):
+def test_each_input_is_checked_under_its_own_config(tmp_path):
+    for name, body in (("a", 'ignore = ["identity"]\n'), ("b", 'ignore = ["duplication"]\nfail_on = "warning"\n')):
         (tmp_path / name).mkdir()
         (tmp_path / name / "textcheck.toml").write_text(body, encoding="utf-8")
         shutil.copy(seed_path("003"), tmp_path / name / "r.txt")
-    res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "b" / "r.txt"), "-f", "json")
-    assert "另一个配置文件" in err_of(res) and str(tmp_path / "b" / "textcheck.toml") in err_of(res)
-    res = run("check", str(tmp_path / "a" / "r.txt"), str(tmp_path / "a" / "r.txt"), "-f", "json")
-    assert "另一个配置文件" not in err_of(res)
+    a, b = str(tmp_path / "a" / "r.txt"), str(tmp_path / "b" / "r.txt")
+    res = run("check", a, b, "-f", "json")
+    reports = {r["path"]: {f["rule"] for f in r["findings"]} for r in json.loads(res.stdout)["reports"]}
+    # seed 003 has both a duplicated block and another unit's name: each folder keeps what its config keeps
+    assert "duplicate-paragraph" in reports[a] and "name-mismatch" not in reports[a]
+    assert "name-mismatch" in reports[b] and "duplicate-paragraph" not in reports[b]
+    assert res.exit_code == 1
+    # --config names one configuration for every file
+    res = run("check", a, b, "-f", "json", "-c", str(tmp_path / "b" / "textcheck.toml"))
+    assert all("duplicate-paragraph" not in {f["rule"] for f in r["findings"]} for r in json.loads(res.stdout)["reports"])
+    # and each file's fail_on: seed 004's one warning fails under b's fail_on = "warning" only
+    shutil.copy(seed_path("004"), tmp_path / "a" / "w.txt")
+    shutil.copy(seed_path("004"), tmp_path / "b" / "w.txt")
+    aw, bw = str(tmp_path / "a" / "w.txt"), str(tmp_path / "b" / "w.txt")
+    assert run("check", aw, "-f", "json").exit_code == 0
+    assert run("check", aw, bw, "-f", "json").exit_code == 1
+    assert run("check", aw, bw, "-f", "json", "--fail-on", "error").exit_code == 0  # the command line decides for all
+    # -v says which configuration was used, once per configuration
+    err = err_of(run("check", a, b, a, "-f", "json", "-v"))
+    assert err.count(str(tmp_path / "a" / "textcheck.toml")) == 1 and err.count(str(tmp_path / "b" / "textcheck.toml")) == 1
 
 
 @pytest.mark.parametrize("args, quoted", [

@@ -11,6 +11,7 @@ import typer
 from textcheck.cli.common import (
     FailOn,
     check_max_size,
+    configs_per_input,
     console,
     effective_fail_on,
     escape,
@@ -59,19 +60,21 @@ def check(
     preload_segmenter()  # first: the segmenter loads on another core while the rest starts up
     from textcheck.engine import check_path
 
-    cfg = load_config_or_exit(config, issuer, inputs=files, select=select, ignore=ignore, verbose=verbose)
+    # each file its own configuration (the nearest one above it), unless --config names one for all
+    configs = configs_per_input(config, issuer, files, select=select, ignore=ignore, verbose=verbose)
     if annotate is not None and len(files) != 1:
         fail("--annotate 一次只能用于一份报告")
     if annotate is not None and annotate.suffix.lower() != ".docx":
         fail(f"批注版是 Word 文档，请用 .docx 作文件名：{annotate}")
     refuse_inputs_as_outputs([o for o in (output, annotate) if o is not None], files)
-    threshold = effective_fail_on(fail_on, cfg)
-    results = []
-    for path in files:
+    results, thresholds = [], []
+    for path, cfg in zip(files, configs):
         try:
             results.append(check_path(path, cfg, max_bytes=int(max_size * 1024 * 1024)))
         except TextcheckError as exc:
             error(str(exc))
+            continue
+        thresholds.append(effective_fail_on(fail_on, cfg))
     failed = len(files) - len(results)
     if results:
         if format is CheckFormat.json:
@@ -96,4 +99,4 @@ def check(
         write_annotated(results[0], annotate)
     if failed:
         raise typer.Exit(2)
-    raise typer.Exit(exit_code_for(results, threshold))
+    raise typer.Exit(max((exit_code_for([r], t) for r, t in zip(results, thresholds)), default=0))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -146,6 +146,34 @@ def _warn_other_configs(cfg, inputs) -> None:
             return
 
 
+def configs_per_input(config_path: Optional[str], issuer: Optional[str], inputs: list[str], *,
+                      select: Optional[list[str]] = None, ignore: Optional[list[str]] = None,
+                      verbose: bool = False) -> list:
+    """The configuration of each input, in order: ``--config`` for all when given; otherwise each
+    input's own — the nearest one from its folder up, else from the current folder up — as ruff does,
+    so that files under different folders are checked by the rules written for them. Inputs under
+    the same configuration share one object (loaded, validated and, with ``verbose``, reported once)."""
+    from textcheck.config import find_config
+
+    if config_path or len(inputs) <= 1:
+        cfg = load_config_or_exit(config_path, issuer, inputs=inputs, select=select, ignore=ignore, verbose=verbose)
+        return [cfg] * len(inputs)
+    by_source: dict[Path | None, Any] = {}
+    out = []
+    for p in inputs:
+        try:
+            found = find_config(_folder(p)) if p != "-" else None
+            found = found or find_config(Path.cwd())
+        except TextcheckError:
+            found = None  # unreadable on the way up: load_config_or_exit says so
+        key = found.resolve() if found is not None else None
+        if key not in by_source:
+            by_source[key] = load_config_or_exit(None, issuer, inputs=[p], select=select, ignore=ignore,
+                                                 verbose=verbose, warn_others=False)
+        out.append(by_source[key])
+    return out
+
+
 def _folder(path: str) -> Path:
     p = Path(path).expanduser()
     return p if p.is_dir() else p.parent
@@ -153,7 +181,7 @@ def _folder(path: str) -> Path:
 
 def load_config_or_exit(config_path: Optional[str], issuer: Optional[str] = None, *, inputs: tuple | list = (),
                         select: Optional[list[str]] = None, ignore: Optional[list[str]] = None,
-                        verbose: bool = False, discover: bool = True):
+                        verbose: bool = False, discover: bool = True, warn_others: bool = True):
     """The configuration of a run: ``--config``, else the nearest one from the first input's folder up, else
     from the current folder up (``textcheck.config.load_config``); select/ignore applied; exit 2 when invalid.
     ``verbose``: say on stderr which configuration was used."""
@@ -168,7 +196,7 @@ def load_config_or_exit(config_path: Optional[str], issuer: Optional[str] = None
         apply_selection(cfg, _names(select), _names(ignore))
     except TextcheckError as exc:
         fail(str(exc))
-    if not config_path and discover:
+    if not config_path and discover and warn_others:
         _warn_other_configs(cfg, inputs)
     if issuer:
         cfg.issuer = issuer
