@@ -2,14 +2,14 @@
 
 Building jieba-rs's dictionary (``import rjieba``) takes ~0.1 s and holds the GIL the whole time: a
 thread cannot overlap it with anything (measured: the main thread ran at a third of its speed while
-the import ran beside it). A child process can, on a second core. ``textcheck check`` and ``compare``
-start one at once (:func:`start`); it imports rjieba while the parent imports, reads and parses, then
+the import ran beside it). A child process can, on a second core. ``textcheck check``, ``compare``,
+``fix`` and ``demo`` start one at once (:func:`start`, from textcheck/launch.py); it imports rjieba while the parent imports, reads and parses, then
 segments the paragraphs the parent sends it (:meth:`Worker.send`, right after parsing) and hands back
 the length of each word. The parent rebuilds the words from the lengths and goes on exactly as with
 rjieba in-process (``resources._rjieba_segmenter``: the same routing to jieba, the same re-splitting),
 so the words, and so the findings, are the same (tests/test_segment_worker.py).
 
-Used only where it pays and cannot hurt: by the command line's check and compare (not by batch, whose
+Used only where it pays and cannot hurt: by those commands of the command line (not by batch, whose
 workers are processes already, nor by serve or the library), with two or more usable cores, when
 rjieba is installed, unless ``TEXTCHECK_SEGMENT_WORKER=0``. Anything that goes wrong with the child
 (it cannot start, dies, answers nonsense, cannot segment a text) makes the parent segment that text
