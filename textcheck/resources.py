@@ -199,8 +199,9 @@ _worker = None  # segment_worker.Worker, when preload_segmenter started one
 def preload_segmenter() -> None:
     """Start segmenting in a second process (once per process, see textcheck/segment_worker.py), so
     that building jieba-rs's dictionary overlaps with the command's start-up instead of adding to it.
-    Called by the command line's check and compare only; a no-op where the worker does not pay or cannot
-    run (then the first segmentation imports rjieba here, as before). Words are the same either way."""
+    Called by the command line's check, compare, fix and demo only (textcheck/launch.py, then the command
+    itself); a no-op where the worker does not pay or cannot run (then the first segmentation imports
+    rjieba here, as before). Words are the same either way."""
     global _worker
     if _worker is not None or segmenter.cache_info().currsize or "rjieba" in sys.modules:
         return
