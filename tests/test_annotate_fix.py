@@ -396,6 +396,48 @@ def test_fix_nothing_to_fix_copies_the_text(tmp_path):
 # textcheck serve: 下载批注版 Word
 
 
+def _with_unit_table(text: str) -> str:
+    """``text`` with a small table after 一、总体情况 whose cell names the other unit (written for this test)."""
+    lines = text.splitlines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("一、总体情况"))
+    lines[i + 1 : i + 1] = ["填报单位\t纸房镇人民政府办公室\t联系电话\t0379-6612345",
+                            "统计年度\t2021\t填报日期\t2022年1月20日"]
+    return "\n".join(lines)
+
+
+def test_fix_docx_replaces_the_other_units_name_inside_a_table_cell(tmp_path):
+    import docx
+
+    src = make_docx(_with_unit_table(seed_text("003")), tmp_path / "报告.docx")
+    d = docx.Document(str(src))
+    cell = d.tables[0].rows[0].cells[1].paragraphs[0]
+    cell.runs[0].bold = True  # the cell's own formatting, to be kept
+    d.save(str(src))
+    out = tmp_path / "修改后.docx"
+    p = _run("fix", str(src), "-o", str(out), "--no-diff")
+    assert "已修改 [name-mismatch]" in p.stdout + p.stderr, p.stderr
+    fixed = docx.Document(str(out))
+    row = [c.text for c in fixed.tables[0].rows[0].cells]
+    assert row == ["填报单位", "大章镇人民政府办公室", "联系电话", "0379-6612345"]
+    assert [c.text for c in fixed.tables[0].rows[1].cells] == ["统计年度", "2021", "填报日期", "2022年1月20日"]
+    assert fixed.tables[0].rows[0].cells[1].paragraphs[0].runs[0].bold
+    assert "name-mismatch" not in _rules(out)
+
+
+def test_fix_docx_leaves_a_cell_it_cannot_map_and_says_so(tmp_path):
+    import docx
+
+    src = make_docx(_with_unit_table(seed_text("003")), tmp_path / "报告.docx")
+    d = docx.Document(str(src))
+    d.tables[0].rows[0].cells[1].add_paragraph("（盖章）")  # two paragraphs in the cell: offsets do not map
+    d.save(str(src))
+    out = tmp_path / "修改后.docx"
+    p = _run("fix", str(src), "-o", str(out), "--no-diff")
+    said = p.stdout + p.stderr
+    assert "未修改 [name-mismatch]" in said and "无法自动修改" in said, said
+    assert docx.Document(str(out)).tables[0].rows[0].cells[1].paragraphs[0].text == "纸房镇人民政府办公室"
+
+
 def test_serve_offers_the_annotated_docx(tmp_path):
     pytest.importorskip("starlette")
     pytest.importorskip("httpx")

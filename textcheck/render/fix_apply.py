@@ -172,7 +172,7 @@ def fix_docx(doc: Document, edits: list[RawEdit], data: bytes) -> tuple[bytes, l
     """(the fixed copy of the .docx ``data``, the edits that could not be made in it)."""
     import docx
 
-    from textcheck.render.docx_map import DocxMap, para_runs, runs_in, split_at
+    from textcheck.render.docx_map import DocxMap
 
     document = docx.Document(io.BytesIO(data))
     dmap = DocxMap(document, doc.lines)
@@ -190,34 +190,17 @@ def fix_docx(doc: Document, edits: list[RawEdit], data: bytes) -> tuple[bytes, l
                 continue
             removals.extend(paras.values())
             continue
-        if e.line != e.end_line:
+        if e.line != e.end_line or "\n" in e.replacement:
             failed.append(e)
             continue
         place = dmap.place(e.line)
-        if place is None or place.kind != "p" or e.col < place.label or "\n" in e.replacement:
+        target = None
+        if place is not None and place.kind == "p" and e.col >= place.label:
+            target = (place.element, place.offset + e.col - place.label, place.offset + e.end_col - place.label)
+        elif place is not None and place.kind == "row":
+            target = _in_cell(place, e.col, e.end_col)
+        if target is None or not _replace(*target, e.replacement):
             failed.append(e)
-            continue
-        p = place.element
-        a, b = place.offset + e.col - place.label, place.offset + e.end_col - place.label
-        if b > a:
-            runs = runs_in(p, a, b)
-            if not runs:
-                failed.append(e)
-                continue
-            _set_text(runs[0], e.replacement)
-            for r in runs[1:]:
-                r.getparent().remove(r)
-        else:  # an insertion: a new run with the formatting of the run before it
-            split_at(p, a)
-            before = [r for r, s, t in para_runs(p) if t == a and t > s] or [r for r, s, t in para_runs(p) if s == a]
-            if not before:
-                failed.append(e)
-                continue
-            import copy
-
-            new = copy.deepcopy(before[0])
-            _set_text(new, e.replacement)
-            before[0].addnext(new)
     seen = set()
     for p in removals:
         if id(p) in seen or p.getparent() is None:
@@ -227,6 +210,51 @@ def fix_docx(doc: Document, edits: list[RawEdit], data: bytes) -> tuple[bytes, l
     out = io.BytesIO()
     document.save(out)
     return deterministic_zip(out.getvalue()), failed
+
+
+def _in_cell(place, col: int, end_col: int):
+    """(w:p, start, end) of the span ``[col, end_col)`` of a table row's line, when it lies in one cell
+    whose text is its single paragraph's text as written (no numbering label, no spaces the reader
+    folded): only then do offsets in the line map one to one onto the paragraph. None otherwise."""
+    from textcheck.readers.docx import _W, _visible
+
+    for tc, start, end in place.cells:
+        if start <= col and end_col <= end:
+            paras = [c for c in tc.iterchildren() if c.tag != f"{_W}tcPr"]
+            if len(paras) != 1 or paras[0].tag != f"{_W}p":
+                return None
+            p = paras[0]
+            text = _visible(p)
+            if text != " ".join(text.replace("\t", " ").split()) or len(text) != end - start:
+                return None
+            return p, col - start, end_col - start
+    return None
+
+
+def _replace(p, a: int, b: int, replacement: str) -> bool:
+    """``[a, b)`` of paragraph ``p``'s visible text replaced by ``replacement`` in its runs (the first run's
+    formatting kept); an insertion (a == b) is a new run formatted as the run before it. False when the
+    runs cannot be found."""
+    from textcheck.render.docx_map import para_runs, runs_in, split_at
+
+    if b > a:
+        runs = runs_in(p, a, b)
+        if not runs:
+            return False
+        _set_text(runs[0], replacement)
+        for r in runs[1:]:
+            r.getparent().remove(r)
+        return True
+    split_at(p, a)
+    before = [r for r, s, t in para_runs(p) if t == a and t > s] or [r for r, s, t in para_runs(p) if s == a]
+    if not before:
+        return False
+    import copy
+
+    new = copy.deepcopy(before[0])
+    _set_text(new, replacement)
+    before[0].addnext(new)
+    return True
 
 
 def _set_text(r, text: str) -> None:
