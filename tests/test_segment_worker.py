@@ -214,3 +214,15 @@ def test_the_worker_ends_with_the_command():
         time.sleep(0.05)
     else:
         pytest.fail(f"segment worker {pid} still running after its command ended")
+
+
+@pytest.mark.parametrize("args,starts", [(["check", "r.txt"], True), (["-V"], False), (["check", "--help"], False),
+                                         (["batch", "in/", "-o", "out/"], False), (["compare", "a", "b"], True),
+                                         (["serve"], False), ([], False)])
+def test_the_launcher_starts_the_worker_only_for_commands_that_segment(monkeypatch, args, starts):
+    from textcheck import launch
+
+    calls = []
+    monkeypatch.setattr(resources, "preload_segmenter", lambda: calls.append(1))
+    launch.start_segmenter(args)
+    assert bool(calls) == starts

@@ -17,7 +17,7 @@ def start_segmenter(args: list[str]) -> None:
     """Start the segmenter early when ``args`` (the command line after the program) name a command of
     ``SEGMENTING`` (the first word that is not an option)."""
     command = next((a for a in args if not a.startswith("-")), None)
-    if command in SEGMENTING:
+    if command in SEGMENTING and not {"-h", "--help"} & set(args):
         from textcheck.resources import preload_segmenter
 
         preload_segmenter()
