@@ -297,6 +297,11 @@ def _para_line(p, numbering: _Numbering) -> str:
     return label + text if label else text
 
 
+def fold_cell_text(text: str) -> str:
+    """A table cell's paragraph as the reader gives it: tabs and runs of whitespace as one space, trimmed."""
+    return " ".join(text.replace("\t", " ").split())
+
+
 def _cell_text(tc, numbering: _Numbering) -> str:
     parts: list[str] = []
     for child in tc.iterchildren():
@@ -309,7 +314,7 @@ def _cell_text(tc, numbering: _Numbering) -> str:
             t = _cell_text(content, numbering) if content is not None else ""
         else:
             continue
-        t = " ".join(t.replace("\t", " ").split())
+        t = fold_cell_text(t)
         if t:
             parts.append(t)
     return " ".join(parts)

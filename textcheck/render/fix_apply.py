@@ -216,7 +216,7 @@ def _in_cell(place, col: int, end_col: int):
     """(w:p, start, end) of the span ``[col, end_col)`` of a table row's line, when it lies in one cell
     whose text is its single paragraph's text as written (no numbering label, no spaces the reader
     folded): only then do offsets in the line map one to one onto the paragraph. None otherwise."""
-    from textcheck.readers.docx import _W, _visible
+    from textcheck.readers.docx import _W, _visible, fold_cell_text
 
     for tc, start, end in place.cells:
         if start <= col and end_col <= end:
@@ -225,7 +225,7 @@ def _in_cell(place, col: int, end_col: int):
                 return None
             p = paras[0]
             text = _visible(p)
-            if text != " ".join(text.replace("\t", " ").split()) or len(text) != end - start:
+            if text != fold_cell_text(text) or len(text) != end - start:
                 return None
             return p, col - start, end_col - start
     return None
