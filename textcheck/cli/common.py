@@ -159,14 +159,17 @@ def configs_per_input(config_path: Optional[str], issuer: Optional[str], inputs:
         cfg = load_config_or_exit(config_path, issuer, inputs=inputs, select=select, ignore=ignore, verbose=verbose)
         return [cfg] * len(inputs)
     by_source: dict[Path | None, Any] = {}
+    by_folder: dict[Path | None, Path | None] = {}  # many inputs share a folder: look up each folder once
     out = []
     for p in inputs:
-        try:
-            found = find_config(_folder(p)) if p != "-" else None
-            found = found or find_config(Path.cwd())
-        except TextcheckError:
-            found = None  # unreadable on the way up: load_config_or_exit says so
-        key = found.resolve() if found is not None else None
+        folder = _folder(p).resolve() if p != "-" else None
+        if folder not in by_folder:
+            try:
+                found = (find_config(folder) if folder is not None else None) or find_config(Path.cwd())
+            except TextcheckError:
+                found = None  # unreadable on the way up: load_config_or_exit says so
+            by_folder[folder] = found.resolve() if found is not None else None
+        key = by_folder[folder]
         if key not in by_source:
             by_source[key] = load_config_or_exit(None, issuer, inputs=[p], select=select, ignore=ignore,
                                                  verbose=verbose, warn_others=False)
