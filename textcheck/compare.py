@@ -113,5 +113,5 @@ def compare_paths(old_path: str, new_path: str, config: Config | None = None, *,
 
     old = parse(read_path(old_path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
     new = parse(read_path(new_path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
-    prefetch([b.text for d in (old, new) for b in d.narrative()])  # see engine.check_path
+    prefetch(old, new)  # see engine.check_path
     return compare_documents(old, new, config)

@@ -251,5 +251,5 @@ def check_path(path: str, config: Config | None = None, *, max_bytes: int | None
     from textcheck.resources import prefetch
 
     doc = parse(read_path(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
-    prefetch([b.text for b in doc.narrative()])  # a segment worker, if the command started one, starts on them
+    prefetch(doc)  # a segment worker, if the command started one, starts on its paragraphs
     return check_document(doc, config)

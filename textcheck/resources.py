@@ -211,11 +211,11 @@ def preload_segmenter() -> None:
     _worker = segment_worker.start()
 
 
-def prefetch(texts) -> None:
-    """Have the worker (if any) segment ``texts`` ahead of their use; returns at once."""
+def prefetch(*docs) -> None:
+    """Have the worker (if any) segment the paragraphs of ``docs`` ahead of their use; returns at once."""
     if _worker is not None:
         _worker.forget_answered()  # the previous report's leftovers
-        _worker.send(texts)
+        _worker.send([b.text for d in docs for b in d.narrative()])
 
 
 def _worker_cut(text: str) -> list[str]:
